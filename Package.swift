@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "mrgen",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "mrgen", targets: ["mrgen"]),
+    .library(name: "Kustomize", targets: ["Kustomize"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // libyaml, reached only through the YAML target.
+    .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]
+    ),
+    // Nodes with source marks, the parser and the kustomize-compatible emitter.
+    .target(name: "YAML", dependencies: ["CYAML"]),
+    // The engine: kustomizations, resources, loader, transformers, build pipeline.
+    .target(name: "Kustomize", dependencies: ["YAML"]),
+    // The command line.
+    .executableTarget(
+      name: "mrgen",
+      dependencies: [
+        "Kustomize", "YAML",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML"]),
+    .testTarget(name: "mrgenTests", dependencies: ["mrgen"], resources: [.copy("Fixtures")]),
+  ],
+  swiftLanguageModes: [.v6]
+)

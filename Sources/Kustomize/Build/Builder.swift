@@ -1,0 +1,117 @@
+import YAML
+
+/// The build: one front door that reads a kustomization tree and returns its
+/// resources, transformed and ordered exactly as `kustomize build` would.
+///
+///     resources ─► transformers (per kustomization, innermost first)
+///               ─► name references ─► order
+public struct Builder {
+  public let loader: Loader
+  /// Deprecation notices and other hints, for stderr; they never change the output.
+  public private(set) var warnings: [String] = []
+
+  public init(fileSystem: any FileSystem = DiskFileSystem()) {
+    loader = Loader(fileSystem: fileSystem)
+  }
+
+  /// Builds the kustomization in `directory`.
+  public mutating func build(_ directory: String) throws(SourceError) -> ResourceMap {
+    let root = Path.normalize(directory)
+    guard loader.fileSystem.kind(of: root) == .directory else {
+      throw SourceError(Mark(file: root, line: 0, column: 0), "'\(directory)' is not a directory")
+    }
+    let (kustomization, notes) = try loader.loadKustomization(in: root, requestedAt: nil)
+    warnings += notes
+    var visiting: [String] = []
+    var resources = try accumulate(kustomization, visiting: &visiting)
+    try NameReferenceTransformer().apply(to: &resources)
+    try OrderTransformer(options: kustomization.sortOptions).apply(to: &resources)
+    return resources
+  }
+
+  /// Renders built resources as kustomize prints them.
+  public static func render(_ resources: ResourceMap) throws(SourceError) -> [UInt8] {
+    try Emitter().emit(resources.resources.map { .mapping($0.object) })
+  }
+
+  /// Loads a kustomization's resources and applies its own transformers.
+  mutating func accumulate(_ kustomization: Kustomization, visiting: inout [String]) throws(SourceError) -> ResourceMap {
+    let realDirectory = loader.fileSystem.realPath(kustomization.directory) ?? kustomization.directory
+    visiting.append(realDirectory)
+    defer { visiting.removeLast() }
+
+    var resources = ResourceMap()
+    for entry in kustomization.resources {
+      for resource in try load(entry, from: kustomization, visiting: &visiting) {
+        try resources.append(resource)
+      }
+    }
+    for transformer in try transformers(of: kustomization) {
+      try transformer.apply(to: &resources)
+    }
+    return resources
+  }
+
+  /// The kustomization's transformers in kustomize's order.
+  func transformers(of kustomization: Kustomization) throws(SourceError) -> [any Transformer] {
+    var result: [any Transformer] = []
+    if let namespace = kustomization.namespace {
+      result.append(NamespaceTransformer(namespace: namespace.value))
+    }
+    result.append(
+      PrefixSuffixTransformer(prefix: kustomization.namePrefix?.value ?? "", suffix: kustomization.nameSuffix?.value ?? ""))
+    for label in kustomization.labels {
+      result.append(LabelTransformer(label: label))
+    }
+    if let commonLabels = kustomization.commonLabels {
+      result.append(LabelTransformer(pairs: commonLabels.value, fieldSpecs: DefaultFieldSpecs.commonLabels))
+    }
+    if let commonAnnotations = kustomization.commonAnnotations {
+      result.append(AnnotationTransformer(pairs: commonAnnotations.value))
+    }
+    for replica in kustomization.replicas {
+      result.append(ReplicaTransformer(replica: replica))
+    }
+    for image in kustomization.images {
+      result.append(try ImageTransformer(image: image))
+    }
+    return result
+  }
+
+  /// One `resources:` entry: a file of resources or a directory holding a kustomization.
+  mutating func load(_ entry: Located<String>, from kustomization: Kustomization, visiting: inout [String])
+    throws(SourceError) -> [Resource]
+  {
+    if Loader.isRemote(entry.value) {
+      throw SourceError(
+        entry.mark, "remote resource '\(entry.value)' is not supported: mrgen reads only local files; vendor the files and list their path")
+    }
+    let path = Path.join(kustomization.directory, entry.value)
+    switch loader.fileSystem.kind(of: path) {
+    case .missing:
+      throw SourceError(entry.mark, "resource '\(entry.value)' not found: no file or directory at '\(path)'")
+    case .file:
+      try loader.checkWithinRoot(path, root: kustomization.directory, entry: entry)
+      return try loader.loadResources(path, entry: entry)
+    case .directory:
+      let real = loader.fileSystem.realPath(path) ?? path
+      if visiting.contains(real) {
+        throw SourceError(entry.mark, "cycle: '\(entry.value)' includes a kustomization that is already being built")
+      }
+      do throws(SourceError) {
+        let (nested, notes) = try loader.loadKustomization(in: path, requestedAt: entry.mark)
+        warnings += notes
+        if nested.kind == .component {
+          throw SourceError(entry.mark, "'\(entry.value)' is a Component; list it under 'components', not 'resources'")
+        }
+        return try accumulate(nested, visiting: &visiting).resources
+      } catch {
+        var error = error
+        if error.mark.file != entry.mark.file {
+          error.notes.append("\(entry.mark): note: included from here")
+        }
+        throw error
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import YAML
+
+/// A kustomization file (`kind: Kustomization` or `kind: Component`), decoded into typed fields.
+///
+/// Property names are the kustomization keys, so one search finds the decoder,
+/// the transformer and the tests for a field.
+public struct Kustomization: Sendable {
+  public enum Kind: String, Sendable {
+    case kustomization = "Kustomization"
+    case component = "Component"
+  }
+
+  /// The kustomization file itself.
+  public var file: String
+  /// The directory holding the file: the root that relative paths resolve against.
+  public var directory: String
+  public var kind: Kind = .kustomization
+
+  public var resources: [Located<String>] = []
+  public var namespace: Located<String>?
+  public var namePrefix: Located<String>?
+  public var nameSuffix: Located<String>?
+  public var commonLabels: Located<StringPairs>?
+  public var labels: [Label] = []
+  public var commonAnnotations: Located<StringPairs>?
+  public var images: [Image] = []
+  public var replicas: [Replica] = []
+  public var sortOptions: SortOptions?
+
+  public init(file: String, directory: String) {
+    self.file = file
+    self.directory = directory
+  }
+
+  /// One entry of `labels:`.
+  public struct Label: Sendable {
+    public var pairs: StringPairs
+    public var includeSelectors: Bool
+    public var includeTemplates: Bool
+    public var fields: [FieldSpec]
+    public var mark: Mark
+  }
+
+  /// One entry of `images:`.
+  public struct Image: Sendable {
+    public var name: String
+    public var newName: String?
+    public var newTag: String?
+    public var digest: String?
+    public var mark: Mark
+  }
+
+  /// One entry of `replicas:`.
+  public struct Replica: Sendable {
+    public var name: String
+    public var count: Int
+    public var mark: Mark
+  }
+
+  /// `sortOptions:`, the order of the output.
+  public struct SortOptions: Sendable {
+    public enum Order: String, Sendable {
+      case legacy, fifo
+    }
+    public var order: Order
+    public var orderFirst: [String]?
+    public var orderLast: [String]?
+    public var mark: Mark
+  }
+}

@@ -1,0 +1,208 @@
+import YAML
+
+/// Reads a kustomization file's node into a `Kustomization`, rejecting what kustomize rejects.
+struct KustomizationDecoder {
+  /// Fields kustomize accepts whose implementation has not landed yet: building
+  /// with them would silently give wrong output, so they are errors for now.
+  static let notSupportedYet: [String: String] = [
+    "patches": "patches", "patchesStrategicMerge": "patches", "patchesJson6902": "patches",
+    "replacements": "replacements", "vars": "vars", "components": "components",
+    "configMapGenerator": "generators", "secretGenerator": "generators", "generatorOptions": "generators",
+    "configurations": "custom field specs", "crds": "custom field specs", "openapi": "custom schemas",
+    "buildMetadata": "build metadata",
+  ]
+
+  /// Fields that run code or reach the network, which mrgen never does.
+  static let rejected: [String: String] = [
+    "helmCharts": "Helm charts are not supported: render the chart to YAML and list the file in 'resources'",
+    "helmGlobals": "Helm charts are not supported: render the chart to YAML and list the file in 'resources'",
+    "helmChartInflationGenerator": "Helm charts are not supported: render the chart to YAML and list the file in 'resources'",
+    "generators": "generator plugins are not supported",
+    "transformers": "transformer plugins are not supported",
+    "validators": "validator plugins are not supported",
+  ]
+
+  static let metadataFields: Set<String> = [
+    "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+    "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+    "ownerReferences", "finalizers", "managedFields",
+  ]
+
+  let file: String
+  let directory: String
+  /// Where deprecation notices go (kustomize prints them on stderr too).
+  var warnings: [String] = []
+
+  init(file: String, directory: String) {
+    self.file = file
+    self.directory = directory
+  }
+
+  mutating func decode(_ documents: [Node]) throws(SourceError) -> Kustomization {
+    guard let document = documents.first, !document.isNull else {
+      throw SourceError(Mark(file: file, line: 1, column: 1), "the kustomization file is empty")
+    }
+    guard case .mapping(let root) = document else {
+      throw SourceError(document.mark, "a kustomization must be a map, not \(NodeDecoding.describe(document))")
+    }
+    var result = Kustomization(file: file, directory: directory)
+    var images: [Kustomization.Image] = []
+    for entry in root.entries {
+      let key = entry.key.value
+      let value = entry.value
+      switch key {
+      case "apiVersion":
+        let apiVersion = try NodeDecoding.optionalString(value, field: key) ?? ""
+        guard apiVersion.isEmpty || apiVersion == "kustomize.config.k8s.io/v1beta1"
+          || apiVersion == "kustomize.config.k8s.io/v1alpha1"
+        else {
+          throw SourceError(value.mark, "apiVersion '\(apiVersion)' is not a kustomization's: use kustomize.config.k8s.io/v1beta1 (or v1alpha1 for a Component)")
+        }
+      case "kind":
+        let kind = try NodeDecoding.optionalString(value, field: key) ?? ""
+        if kind.isEmpty { continue }
+        guard let decoded = Kustomization.Kind(rawValue: kind) else {
+          throw SourceError(value.mark, "kind '\(kind)' is not Kustomization or Component")
+        }
+        result.kind = decoded
+      case "metadata":
+        if let metadata = try NodeDecoding.mapping(value, field: key) {
+          try NodeDecoding.checkKeys(metadata, allowed: KustomizationDecoder.metadataFields, in: "metadata")
+        }
+      case "resources":
+        result.resources += try NodeDecoding.stringList(value, field: key)
+      case "bases":
+        warnings.append("'bases' is deprecated; list the directories in 'resources'")
+        result.resources += try NodeDecoding.stringList(value, field: key)
+      case "namespace":
+        result.namespace = try NodeDecoding.optionalString(value, field: key).map { Located($0, mark: value.mark) }
+      case "namePrefix":
+        result.namePrefix = try NodeDecoding.optionalString(value, field: key).map { Located($0, mark: value.mark) }
+      case "nameSuffix":
+        result.nameSuffix = try NodeDecoding.optionalString(value, field: key).map { Located($0, mark: value.mark) }
+      case "commonLabels":
+        warnings.append("'commonLabels' is deprecated; use 'labels' (with includeSelectors: true for the same effect)")
+        result.commonLabels = Located(try NodeDecoding.stringPairs(value, field: key), mark: value.mark)
+      case "commonAnnotations":
+        result.commonAnnotations = Located(try NodeDecoding.stringPairs(value, field: key), mark: value.mark)
+      case "labels":
+        for item in try NodeDecoding.list(value, field: key) {
+          result.labels.append(try decodeLabel(item))
+        }
+      case "images":
+        for item in try NodeDecoding.list(value, field: key) { images.append(try decodeImage(item)) }
+      case "imageTags":
+        warnings.append("'imageTags' is deprecated; use 'images'")
+        for item in try NodeDecoding.list(value, field: key) { images.append(try decodeImage(item)) }
+      case "replicas":
+        for item in try NodeDecoding.list(value, field: key) { result.replicas.append(try decodeReplica(item)) }
+      case "sortOptions":
+        result.sortOptions = try decodeSortOptions(value)
+      default:
+        if let feature = KustomizationDecoder.notSupportedYet[key] {
+          if KustomizationDecoder.isEmpty(value) { continue }
+          throw SourceError(entry.key.mark, "'\(key)' is not supported yet (\(feature) come in a later mrgen release)")
+        }
+        if let reason = KustomizationDecoder.rejected[key] {
+          if KustomizationDecoder.isEmpty(value) { continue }
+          throw SourceError(entry.key.mark, "'\(key)': \(reason)")
+        }
+        throw SourceError(entry.key.mark, "unknown field '\(key)' in kustomization")
+      }
+    }
+    result.images = images
+    return result
+  }
+
+  static func isEmpty(_ node: Node) -> Bool {
+    switch node {
+    case .scalar(let scalar): scalar.kind == .null || (scalar.kind == .string && scalar.value.isEmpty)
+    case .sequence(let sequence): sequence.items.isEmpty
+    case .mapping(let mapping): mapping.entries.isEmpty
+    }
+  }
+
+  func decodeLabel(_ node: Node) throws(SourceError) -> Kustomization.Label {
+    guard let mapping = try NodeDecoding.mapping(node, field: "labels") else {
+      throw NodeDecoding.mismatch("labels", node, expected: "a map")
+    }
+    try NodeDecoding.checkKeys(mapping, allowed: ["pairs", "includeSelectors", "includeTemplates", "fields"], in: "labels")
+    var label = Kustomization.Label(pairs: [], includeSelectors: false, includeTemplates: false, fields: [], mark: node.mark)
+    for entry in mapping.entries {
+      switch entry.key.value {
+      case "pairs": label.pairs = try NodeDecoding.stringPairs(entry.value, field: "labels.pairs")
+      case "includeSelectors": label.includeSelectors = try NodeDecoding.bool(entry.value, field: "includeSelectors")
+      case "includeTemplates": label.includeTemplates = try NodeDecoding.bool(entry.value, field: "includeTemplates")
+      default:
+        for item in try NodeDecoding.list(entry.value, field: "labels.fields") {
+          label.fields.append(try FieldSpec.decode(item))
+        }
+      }
+    }
+    return label
+  }
+
+  func decodeImage(_ node: Node) throws(SourceError) -> Kustomization.Image {
+    guard let mapping = try NodeDecoding.mapping(node, field: "images") else {
+      throw NodeDecoding.mismatch("images", node, expected: "a map")
+    }
+    try NodeDecoding.checkKeys(mapping, allowed: ["name", "newName", "newTag", "digest"], in: "images")
+    var image = Kustomization.Image(name: "", mark: node.mark)
+    for entry in mapping.entries {
+      let value = try NodeDecoding.optionalString(entry.value, field: "images.\(entry.key.value)")
+      switch entry.key.value {
+      case "name": image.name = value ?? ""
+      case "newName": image.newName = value
+      case "newTag": image.newTag = value
+      default: image.digest = value
+      }
+    }
+    return image
+  }
+
+  func decodeReplica(_ node: Node) throws(SourceError) -> Kustomization.Replica {
+    guard let mapping = try NodeDecoding.mapping(node, field: "replicas") else {
+      throw NodeDecoding.mismatch("replicas", node, expected: "a map")
+    }
+    try NodeDecoding.checkKeys(mapping, allowed: ["name", "count"], in: "replicas")
+    var replica = Kustomization.Replica(name: "", count: 0, mark: node.mark)
+    for entry in mapping.entries {
+      if entry.key.value == "name" {
+        replica.name = try NodeDecoding.optionalString(entry.value, field: "replicas.name") ?? ""
+      } else if !entry.value.isNull {
+        replica.count = try NodeDecoding.int(entry.value, field: "replicas.count")
+      }
+    }
+    return replica
+  }
+
+  func decodeSortOptions(_ node: Node) throws(SourceError) -> Kustomization.SortOptions? {
+    guard let mapping = try NodeDecoding.mapping(node, field: "sortOptions") else { return nil }
+    try NodeDecoding.checkKeys(mapping, allowed: ["order", "legacySortOptions"], in: "sortOptions")
+    var options = Kustomization.SortOptions(order: .legacy, mark: node.mark)
+    var orderGiven = false
+    for entry in mapping.entries {
+      if entry.key.value == "order" {
+        let text = try NodeDecoding.optionalString(entry.value, field: "sortOptions.order") ?? ""
+        guard let order = Kustomization.SortOptions.Order(rawValue: text) else {
+          throw SourceError(entry.value.mark, "the sort order must be 'legacy' or 'fifo', not '\(text)'")
+        }
+        options.order = order
+        orderGiven = true
+      } else if let legacy = try NodeDecoding.mapping(entry.value, field: "legacySortOptions") {
+        try NodeDecoding.checkKeys(legacy, allowed: ["orderFirst", "orderLast"], in: "legacySortOptions")
+        for item in legacy.entries {
+          let kinds = try NodeDecoding.stringList(item.value, field: item.key.value).map(\.value)
+          if item.key.value == "orderFirst" { options.orderFirst = kinds } else { options.orderLast = kinds }
+        }
+      }
+    }
+    if !orderGiven {
+      throw SourceError(node.mark, "sortOptions needs an 'order' (legacy or fifo)")
+    }
+    if options.order == .fifo, options.orderFirst != nil || options.orderLast != nil {
+      throw SourceError(node.mark, "legacySortOptions may only be given with order 'legacy'")
+    }
+    return options
+  }
+}

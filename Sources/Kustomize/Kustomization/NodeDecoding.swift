@@ -1,0 +1,88 @@
+import YAML
+
+/// Typed reads of kustomization values, each failing with the value's file and line.
+enum NodeDecoding {
+  static func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let scalar):
+      switch scalar.kind {
+      case .string, .timestamp: "a string"
+      case .int, .float: "a number"
+      case .bool: "a boolean"
+      case .null: "null"
+      }
+    case .sequence: "a list"
+    case .mapping: "a map"
+    }
+  }
+
+  static func mismatch(_ field: String, _ node: Node, expected: String) -> SourceError {
+    SourceError(node.mark, "'\(field)' must be \(expected), not \(describe(node))")
+  }
+
+  /// A string; timestamps written without quotes read as their text.
+  static func string(_ node: Node, field: String) throws(SourceError) -> String {
+    guard case .scalar(let scalar) = node, scalar.kind == .string || scalar.kind == .timestamp else {
+      throw mismatch(field, node, expected: "a string")
+    }
+    return scalar.value
+  }
+
+  static func optionalString(_ node: Node, field: String) throws(SourceError) -> String? {
+    node.isNull ? nil : try string(node, field: field)
+  }
+
+  static func bool(_ node: Node, field: String) throws(SourceError) -> Bool {
+    if node.isNull { return false }
+    guard case .scalar(let scalar) = node, scalar.kind == .bool else {
+      throw mismatch(field, node, expected: "true or false")
+    }
+    return scalar.value.first == "t" || scalar.value.first == "T"
+  }
+
+  static func int(_ node: Node, field: String) throws(SourceError) -> Int {
+    guard case .scalar(let scalar) = node, scalar.kind == .int,
+      let text = ScalarResolver.canonicalText(scalar), let value = Int(text)
+    else {
+      throw mismatch(field, node, expected: "an integer")
+    }
+    return value
+  }
+
+  static func list(_ node: Node, field: String) throws(SourceError) -> [Node] {
+    if node.isNull { return [] }
+    guard case .sequence(let sequence) = node else { throw mismatch(field, node, expected: "a list") }
+    return sequence.items
+  }
+
+  static func mapping(_ node: Node, field: String) throws(SourceError) -> Mapping? {
+    if node.isNull { return nil }
+    guard case .mapping(let mapping) = node else { throw mismatch(field, node, expected: "a map") }
+    return mapping
+  }
+
+  static func stringList(_ node: Node, field: String) throws(SourceError) -> [Located<String>] {
+    var result: [Located<String>] = []
+    for item in try list(node, field: field) {
+      result.append(Located(try string(item, field: field), mark: item.mark))
+    }
+    return result
+  }
+
+  static func stringPairs(_ node: Node, field: String) throws(SourceError) -> StringPairs {
+    guard let mapping = try mapping(node, field: field) else { return [] }
+    var pairs: StringPairs = []
+    for entry in mapping.entries {
+      let value = entry.value.isNull ? "" : try string(entry.value, field: "\(field).\(entry.key.value)")
+      pairs.append((entry.key.value, value))
+    }
+    return pairs
+  }
+
+  /// Checks a map's keys against the fields a kustomize type accepts.
+  static func checkKeys(_ mapping: Mapping, allowed: Set<String>, in context: String) throws(SourceError) {
+    for entry in mapping.entries where !allowed.contains(entry.key.value) {
+      throw SourceError(entry.key.mark, "unknown field '\(entry.key.value)' in \(context)")
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import YAML
+
+/// One `images:` entry: rewrites the `image` of every container and init
+/// container whose image has that name, wherever they sit in the object.
+public struct ImageTransformer: Transformer {
+  public var image: Kustomization.Image
+  let matcher: ImageNameMatcher
+
+  public init(image: Kustomization.Image) throws(SourceError) {
+    self.image = image
+    guard let matcher = ImageNameMatcher(name: image.name) else {
+      throw SourceError(image.mark, "image name '\(image.name)' is not a valid pattern")
+    }
+    self.matcher = matcher
+  }
+
+  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+    for resource in resources.resources { update(.mapping(resource.object)) }
+  }
+
+  private func update(_ node: Node) {
+    switch node {
+    case .mapping(let mapping):
+      for entry in mapping.entries {
+        let key = entry.key.value
+        if key == "containers" || key == "initContainers", case .sequence(let containers) = entry.value {
+          for case .mapping(let container) in containers.items { updateContainer(container) }
+        } else {
+          update(entry.value)
+        }
+      }
+    case .sequence(let sequence):
+      for item in sequence.items { update(item) }
+    case .scalar:
+      break
+    }
+  }
+
+  private func updateContainer(_ container: Mapping) {
+    guard let index = container.index(of: "image"), case .scalar(let scalar) = container.entries[index].value,
+      matcher.matches(scalar.value)
+    else { return }
+    var reference = ImageReference(scalar.value)
+    if let newName = image.newName, !newName.isEmpty { reference.name = newName }
+    let newTag = image.newTag ?? ""
+    let digest = image.digest ?? ""
+    // A new tag or digest replaces both the old tag and the old digest.
+    if !newTag.isEmpty || !digest.isEmpty {
+      reference.tag = newTag
+      reference.digest = digest
+    }
+    container.entries[index].value = .scalar(.string(reference.description, mark: scalar.mark))
+  }
+}
+
+/// An image reference split as kustomize splits it: `name[:tag][@digest]`,
+/// where a registry port (`host:5000/app`) stays part of the name.
+struct ImageReference: CustomStringConvertible {
+  var name: String
+  var tag: String
+  var digest: String
+
+  init(_ reference: String) {
+    let bytes = Array(reference.utf8)
+    let searchStart = (bytes.firstIndex(of: UInt8(ascii: "/")).map { $0 > 0 ? $0 : 0 }) ?? 0
+    let at = bytes[searchStart...].firstIndex(of: UInt8(ascii: "@"))
+    let colon = bytes[searchStart...].firstIndex(of: UInt8(ascii: ":"))
+    func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+    switch (colon, at) {
+    case (nil, nil):
+      (name, tag, digest) = (reference, "", "")
+    case (let colon?, let at?) where colon < at:
+      (name, tag, digest) = (text(0..<colon), text(colon + 1..<at), text(at + 1..<bytes.count))
+    case (_, let at?):
+      (name, tag, digest) = (text(0..<at), "", text(at + 1..<bytes.count))
+    case (let colon?, nil):
+      (name, tag, digest) = (text(0..<colon), text(colon + 1..<bytes.count), "")
+    }
+  }
+
+  var description: String {
+    var result = name
+    if !tag.isEmpty { result += ":" + tag }
+    if !digest.isEmpty { result += "@" + digest }
+    return result
+  }
+}
+
+/// kustomize matches an image against the pattern
+/// `^NAME(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`, with NAME used as
+/// a regular expression. Plain names (the usual case) are matched here by hand,
+/// `.` standing for any character as it does in the pattern; names with other
+/// pattern characters go through a compiled regular expression.
+struct ImageNameMatcher: @unchecked Sendable {
+  private let literal: [UInt8]?
+  private let regex: Regex<AnyRegexOutput>?
+
+  init?(name: String) {
+    let special = Set("\\^$*+?()[]{}|".utf8)
+    if name.utf8.contains(where: { special.contains($0) }) {
+      guard let compiled = try? Regex("^" + name + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$") else {
+        return nil
+      }
+      literal = nil
+      regex = compiled
+    } else {
+      literal = Array(name.utf8)
+      regex = nil
+    }
+  }
+
+  func matches(_ image: String) -> Bool {
+    if let regex { return (try? regex.wholeMatch(in: image)) != nil }
+    guard let literal else { return false }
+    var bytes = Array(image.utf8)
+    guard bytes.count >= literal.count else { return false }
+    for (index, expected) in literal.enumerated() where expected != UInt8(ascii: ".") && bytes[index] != expected {
+      return false
+    }
+    // Any non-ASCII character counts as one for `.`; compare on scalars when present.
+    if literal.contains(UInt8(ascii: ".")) && bytes.contains(where: { $0 >= 0x80 }) {
+      return (try? Regex("^" + String(decoding: literal, as: UTF8.self) + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$").wholeMatch(in: image)) != nil
+    }
+    bytes.removeFirst(literal.count)
+    return ImageNameMatcher.isTagAndDigest(bytes[...])
+  }
+
+  /// `(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?`
+  static func isTagAndDigest(_ rest: ArraySlice<UInt8>) -> Bool {
+    var rest = rest
+    func isTagCharacter(_ byte: UInt8) -> Bool {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "{"),
+        UInt8(ascii: "}"), UInt8(ascii: "-"):
+        true
+      default: false
+      }
+    }
+    if rest.first == UInt8(ascii: ":") {
+      rest = rest.dropFirst().drop(while: isTagCharacter)
+    }
+    let digestPrefix = Array("@sha256:".utf8)
+    if rest.starts(with: digestPrefix) {
+      rest = rest.dropFirst(digestPrefix.count).drop(while: isTagCharacter)
+    }
+    return rest.isEmpty
+  }
+}

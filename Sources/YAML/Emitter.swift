@@ -1,0 +1,183 @@
+internal import CYAML
+
+/// Writes nodes as kustomize prints resources, byte for byte.
+///
+/// kustomize converts each resource to JSON and writes it with a YAML 1.1
+/// writer (a port of libyaml's emitter): block style, width 80, indent 2,
+/// unicode, map keys in byte order, strings that would read back as another
+/// type double-quoted, strings with line breaks in literal style. libyaml's own
+/// emitter makes the same choices of layout, so it writes the bytes here.
+public struct Emitter {
+  public init() {}
+
+  /// One stream of documents, separated by `---` lines.
+  public func emit(_ documents: [Node]) throws(SourceError) -> [UInt8] {
+    let output = OutputBuffer()
+    for (index, document) in documents.enumerated() {
+      if index > 0 { output.bytes.append(contentsOf: "---\n".utf8) }
+      try emitDocument(document, into: output)
+    }
+    return output.bytes
+  }
+
+  /// A single document with no separator.
+  public func emit(_ document: Node) throws(SourceError) -> [UInt8] {
+    let output = OutputBuffer()
+    try emitDocument(document, into: output)
+    return output.bytes
+  }
+
+  public func emitString(_ documents: [Node]) throws(SourceError) -> String {
+    String(decoding: try emit(documents), as: UTF8.self)
+  }
+
+  private func emitDocument(_ document: Node, into output: OutputBuffer) throws(SourceError) {
+    var writer = try EventWriter(output: output)
+    defer { writer.close() }
+    try writer.streamStart()
+    try writer.documentStart()
+    try writer.node(document)
+    try writer.documentEnd()
+    try writer.streamEnd()
+    // libyaml closes a document that ends in a kept line break (`|+`) with an
+    // explicit `...`; kustomize's writer does not.
+    let marker = Array("\n...\n".utf8)
+    if output.bytes.count >= marker.count, output.bytes.suffix(marker.count).elementsEqual(marker) {
+      output.bytes.removeLast(marker.count - 1)
+    }
+  }
+}
+
+/// Where libyaml's output handler appends bytes.
+final class OutputBuffer {
+  var bytes: [UInt8] = []
+  init() { bytes.reserveCapacity(1 << 16) }
+}
+
+private func writeToBuffer(
+  _ context: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<UInt8>?, _ size: Int
+) -> Int32 {
+  guard let context, let buffer else { return 0 }
+  let output = Unmanaged<OutputBuffer>.fromOpaque(context).takeUnretainedValue()
+  output.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+  return 1
+}
+
+/// A libyaml emitter fed one event at a time.
+private struct EventWriter {
+  var emitter = yaml_emitter_t()
+  var event = yaml_event_t()
+  let output: OutputBuffer
+
+  init(output: OutputBuffer) throws(SourceError) {
+    self.output = output
+    guard yaml_emitter_initialize(&emitter) == 1 else {
+      throw SourceError(.generated, "cannot initialise the YAML emitter")
+    }
+    yaml_emitter_set_output(&emitter, writeToBuffer, Unmanaged.passUnretained(output).toOpaque())
+    yaml_emitter_set_width(&emitter, 80)
+    yaml_emitter_set_indent(&emitter, 2)
+    yaml_emitter_set_unicode(&emitter, 1)
+  }
+
+  mutating func close() {
+    yaml_emitter_delete(&emitter)
+  }
+
+  mutating func send(_ at: Mark) throws(SourceError) {
+    guard yaml_emitter_emit(&emitter, &event) == 1 else {
+      let problem = emitter.problem.map { String(cString: $0) } ?? "unknown problem"
+      throw SourceError(at, "cannot write YAML: \(problem)")
+    }
+  }
+
+  mutating func streamStart() throws(SourceError) {
+    yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING)
+    try send(.generated)
+  }
+
+  mutating func streamEnd() throws(SourceError) {
+    yaml_stream_end_event_initialize(&event)
+    try send(.generated)
+    yaml_emitter_flush(&emitter)
+  }
+
+  mutating func documentStart() throws(SourceError) {
+    yaml_document_start_event_initialize(&event, nil, nil, nil, 1)
+    try send(.generated)
+  }
+
+  mutating func documentEnd() throws(SourceError) {
+    yaml_document_end_event_initialize(&event, 1)
+    try send(.generated)
+  }
+
+  mutating func node(_ node: Node) throws(SourceError) {
+    switch node {
+    case .scalar(let scalar):
+      try self.scalar(scalar)
+    case .sequence(let sequence):
+      yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE)
+      try send(sequence.mark)
+      for item in sequence.items { try self.node(item) }
+      yaml_sequence_end_event_initialize(&event)
+      try send(sequence.mark)
+    case .mapping(let mapping):
+      yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
+      try send(mapping.mark)
+      for index in EventWriter.sortedOrder(mapping.entries) {
+        let entry = mapping.entries[index]
+        guard entry.key.kind == .string else {
+          throw SourceError(entry.key.mark, "map key '\(entry.key.value)' is not a string; Kubernetes objects need string keys")
+        }
+        try self.scalar(entry.key)
+        try self.node(entry.value)
+      }
+      yaml_mapping_end_event_initialize(&event)
+      try send(mapping.mark)
+    }
+  }
+
+  /// Entry indices with keys in kustomize's key order.
+  static func sortedOrder(_ entries: [Mapping.Entry]) -> [Int] {
+    var order = Array(entries.indices)
+    var sorted = true
+    for index in entries.indices.dropFirst()
+    where !KeyOrder.areInIncreasingOrder(entries[index - 1].key.value, entries[index].key.value) {
+      sorted = false
+      break
+    }
+    if !sorted {
+      order.sort { KeyOrder.areInIncreasingOrder(entries[$0].key.value, entries[$1].key.value) }
+    }
+    return order
+  }
+
+  mutating func scalar(_ scalar: Scalar) throws(SourceError) {
+    var text: String
+    let style: yaml_scalar_style_t
+    if scalar.kind == .string {
+      text = scalar.value
+      if text.utf8.contains(UInt8(ascii: "\n")) {
+        style = YAML_LITERAL_SCALAR_STYLE
+      } else if ScalarResolver.needsQuoting(text) {
+        style = YAML_DOUBLE_QUOTED_SCALAR_STYLE
+      } else {
+        style = YAML_PLAIN_SCALAR_STYLE
+      }
+    } else {
+      guard let canonical = ScalarResolver.canonicalText(scalar) else {
+        throw SourceError(scalar.mark, "the value '\(scalar.value)' cannot be written as JSON (infinite or not a number)")
+      }
+      text = canonical
+      style = scalar.kind == .timestamp ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE
+    }
+    let ok = text.withUTF8 { bytes in
+      yaml_scalar_event_initialize(
+        &event, nil, nil, UnsafeMutablePointer(mutating: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!),
+        Int32(bytes.count), 1, 1, style)
+    }
+    guard ok == 1 else { throw SourceError(scalar.mark, "cannot write scalar (invalid UTF-8?)") }
+    try send(scalar.mark)
+  }
+}

@@ -1,0 +1,191 @@
+/// A YAML node: a scalar, a sequence or a mapping, with the place it was read from.
+///
+/// Sequences and mappings are reference types so that transformers can edit a
+/// resource in place, deep inside its tree, without copying the spine; use
+/// `deepCopy()` where a value must be duplicated.
+public enum Node: Sendable {
+  case scalar(Scalar)
+  case sequence(Sequence)
+  case mapping(Mapping)
+
+  public var mark: Mark {
+    switch self {
+    case .scalar(let scalar): scalar.mark
+    case .sequence(let sequence): sequence.mark
+    case .mapping(let mapping): mapping.mark
+    }
+  }
+
+  public var scalar: Scalar? {
+    if case .scalar(let scalar) = self { return scalar }
+    return nil
+  }
+
+  public var sequence: Sequence? {
+    if case .sequence(let sequence) = self { return sequence }
+    return nil
+  }
+
+  public var mapping: Mapping? {
+    if case .mapping(let mapping) = self { return mapping }
+    return nil
+  }
+
+  /// The string value of a scalar that reads as a string, else nil.
+  public var string: String? {
+    if case .scalar(let scalar) = self, scalar.kind == .string { return scalar.value }
+    return nil
+  }
+
+  /// What the node is, in words, for error messages.
+  public var kindName: String {
+    switch self {
+    case .scalar(let scalar): scalar.kind == .null ? "null" : "a scalar"
+    case .sequence: "a list"
+    case .mapping: "a map"
+    }
+  }
+
+  public var isNull: Bool {
+    if case .scalar(let scalar) = self { return scalar.kind == .null }
+    return false
+  }
+
+  /// An independent copy: editing it leaves the original untouched.
+  public func deepCopy() -> Node {
+    switch self {
+    case .scalar: self
+    case .sequence(let sequence): .sequence(sequence.deepCopy())
+    case .mapping(let mapping): .mapping(mapping.deepCopy())
+    }
+  }
+
+  /// Counts the nodes under this one (itself included); used to bound alias expansion.
+  public var nodeCount: Int {
+    switch self {
+    case .scalar: 1
+    case .sequence(let sequence): sequence.items.reduce(1) { $0 + $1.nodeCount }
+    case .mapping(let mapping): mapping.entries.reduce(1) { $0 + 1 + $1.value.nodeCount }
+    }
+  }
+}
+
+/// How a scalar was written in its source.
+public enum ScalarStyle: UInt8, Sendable {
+  case plain, singleQuoted, doubleQuoted, literal, folded
+}
+
+/// The type a scalar resolves to, as kustomize's YAML library reads it.
+///
+/// Quoted scalars and explicit `!!str` are strings; a plain scalar resolves by
+/// its text (`YAML 1.2` booleans only: `yes` stays a string).
+public enum ScalarKind: UInt8, Sendable {
+  case string, null, bool, int, float, timestamp
+}
+
+/// A scalar value with its resolved kind and source mark.
+public struct Scalar: Sendable {
+  public var value: String
+  public var kind: ScalarKind
+  public var style: ScalarStyle
+  public var mark: Mark
+
+  public init(_ value: String, kind: ScalarKind = .string, style: ScalarStyle = .plain, mark: Mark = .generated) {
+    self.value = value
+    self.kind = kind
+    self.style = style
+    self.mark = mark
+  }
+
+  /// A string scalar, as a transformer writes one.
+  public static func string(_ value: String, mark: Mark = .generated) -> Scalar {
+    Scalar(value, kind: .string, mark: mark)
+  }
+
+  /// A scalar read from source text, its kind resolved from the text and style.
+  public static func resolving(_ value: String, style: ScalarStyle, mark: Mark) -> Scalar {
+    let kind: ScalarKind = style == .plain ? ScalarResolver.resolveCore(value) : .string
+    return Scalar(value, kind: kind, style: style, mark: mark)
+  }
+}
+
+/// A sequence of nodes.
+public final class Sequence: @unchecked Sendable {
+  public var items: [Node]
+  public var mark: Mark
+
+  public init(_ items: [Node] = [], mark: Mark = .generated) {
+    self.items = items
+    self.mark = mark
+  }
+
+  public func deepCopy() -> Sequence {
+    Sequence(items.map { $0.deepCopy() }, mark: mark)
+  }
+}
+
+/// A mapping from scalar keys to nodes, in source order.
+///
+/// Lookups scan the entries: Kubernetes objects hold few keys per map, and
+/// scanning a handful of short keys beats hashing them.
+public final class Mapping: @unchecked Sendable {
+  public struct Entry: Sendable {
+    public var key: Scalar
+    public var value: Node
+
+    public init(key: Scalar, value: Node) {
+      self.key = key
+      self.value = value
+    }
+  }
+
+  public var entries: [Entry]
+  public var mark: Mark
+
+  public init(_ entries: [Entry] = [], mark: Mark = .generated) {
+    self.entries = entries
+    self.mark = mark
+  }
+
+  public func deepCopy() -> Mapping {
+    Mapping(entries.map { Entry(key: $0.key, value: $0.value.deepCopy()) }, mark: mark)
+  }
+
+  public func index(of key: String) -> Int? {
+    entries.firstIndex { $0.key.value == key }
+  }
+
+  public subscript(key: String) -> Node? {
+    get {
+      for entry in entries where entry.key.value == key { return entry.value }
+      return nil
+    }
+    set {
+      if let index = index(of: key) {
+        if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+      } else if let newValue {
+        entries.append(Entry(key: .string(key), value: newValue))
+      }
+    }
+  }
+
+  public func entry(_ key: String) -> Entry? {
+    for entry in entries where entry.key.value == key { return entry }
+    return nil
+  }
+
+  /// The mapping under `key`, created (or replacing a null) when missing.
+  public func mapping(creating key: String) -> Mapping {
+    if let existing = self[key]?.mapping { return existing }
+    let created = Mapping(mark: mark)
+    self[key] = .mapping(created)
+    return created
+  }
+
+  /// The string under `key`, if it is a string.
+  public func string(_ key: String) -> String? {
+    self[key]?.string
+  }
+
+  public var keys: [String] { entries.map(\.key.value) }
+}

@@ -1,0 +1,214 @@
+internal import CYAML
+
+/// Reads YAML streams into nodes with libyaml, keeping every node's source mark.
+///
+/// Anchors and aliases are resolved here (an alias becomes a copy of its
+/// anchored node, bounded by `maxExpandedNodes`), and so are `<<` merge keys,
+/// so later stages see plain trees.
+public struct Parser {
+  /// The most nodes that aliases may add to one stream: a guard against "billion laughs" input.
+  public var maxExpandedNodes = 1_000_000
+  /// The deepest nesting accepted.
+  public var maxDepth = 1_000
+
+  public init() {}
+
+  /// Parses every document of a stream. An empty document reads as a null scalar.
+  public func parse(_ bytes: [UInt8], file: String) throws(SourceError) -> [Node] {
+    var builder = TreeBuilder(file: file, maxExpandedNodes: maxExpandedNodes, maxDepth: maxDepth)
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else {
+      throw SourceError(Mark(file: file, line: 0, column: 0), "cannot initialise the YAML parser")
+    }
+    defer { yaml_parser_delete(&parser) }
+    return try bytes.withUnsafeBufferPointer { (buffer) throws(SourceError) -> [Node] in
+      yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count)
+      yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+      var event = yaml_event_t()
+      while true {
+        guard yaml_parser_parse(&parser, &event) == 1 else {
+          throw Parser.error(of: parser, file: file)
+        }
+        defer { yaml_event_delete(&event) }
+        if event.type == YAML_STREAM_END_EVENT { break }
+        try builder.handle(event)
+      }
+      return builder.documents
+    }
+  }
+
+  public func parse(_ text: String, file: String) throws(SourceError) -> [Node] {
+    try parse(Array(text.utf8), file: file)
+  }
+
+  private static func error(of parser: yaml_parser_t, file: String) -> SourceError {
+    let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
+    let mark = Mark(file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+    var message = "malformed YAML: \(problem)"
+    if let context = parser.context {
+      message += " (\(String(cString: context)) at line \(parser.context_mark.line + 1))"
+    }
+    return SourceError(mark, message)
+  }
+}
+
+/// Turns libyaml events into nodes, with an explicit stack instead of recursion.
+private struct TreeBuilder {
+  enum Frame {
+    case sequence(Sequence, anchor: String?)
+    case mapping(Mapping, anchor: String?, pendingKey: Scalar?, merges: [Node])
+  }
+
+  let file: String
+  let maxExpandedNodes: Int
+  let maxDepth: Int
+  var documents: [Node] = []
+  var stack: [Frame] = []
+  var anchors: [String: Node] = [:]
+  var expandedNodes = 0
+
+  init(file: String, maxExpandedNodes: Int, maxDepth: Int) {
+    self.file = file
+    self.maxExpandedNodes = maxExpandedNodes
+    self.maxDepth = maxDepth
+  }
+
+  func mark(_ mark: yaml_mark_t) -> Mark {
+    Mark(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+  }
+
+  mutating func handle(_ event: yaml_event_t) throws(SourceError) {
+    switch event.type {
+    case YAML_DOCUMENT_START_EVENT:
+      anchors.removeAll(keepingCapacity: true)
+    case YAML_SCALAR_EVENT:
+      let data = event.data.scalar
+      let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+      let style = ScalarStyle(data.style)
+      let at = mark(event.start_mark)
+      let kind: ScalarKind
+      if let tag = data.tag {
+        kind = TreeBuilder.kind(forTag: String(cString: tag), value: value)
+      } else {
+        kind = style == .plain ? ScalarResolver.resolveCore(value) : .string
+      }
+      let scalar = Scalar(value, kind: kind, style: style, mark: at)
+      try add(.scalar(scalar), anchor: data.anchor.map { String(cString: $0) }, isMergeKey: style == .plain && value == "<<")
+    case YAML_SEQUENCE_START_EVENT:
+      try push(.sequence(Sequence(mark: mark(event.start_mark)), anchor: event.data.sequence_start.anchor.map { String(cString: $0) }), at: event.start_mark)
+    case YAML_MAPPING_START_EVENT:
+      try push(
+        .mapping(Mapping(mark: mark(event.start_mark)), anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, pendingKey: nil, merges: []),
+        at: event.start_mark)
+    case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+      let frame = stack.removeLast()
+      switch frame {
+      case .sequence(let sequence, let anchor):
+        try add(.sequence(sequence), anchor: anchor, isMergeKey: false)
+      case .mapping(let mapping, let anchor, _, let merges):
+        try TreeBuilder.applyMerges(merges, into: mapping)
+        try add(.mapping(mapping), anchor: anchor, isMergeKey: false)
+      }
+    case YAML_ALIAS_EVENT:
+      let name = String(cString: event.data.alias.anchor)
+      guard let target = anchors[name] else {
+        throw SourceError(mark(event.start_mark), "unknown anchor '\(name)' referenced")
+      }
+      expandedNodes += target.nodeCount
+      guard expandedNodes <= maxExpandedNodes else {
+        throw SourceError(mark(event.start_mark), "aliases expand to more than \(maxExpandedNodes) nodes")
+      }
+      try add(target.deepCopy(), anchor: nil, isMergeKey: false)
+    default:
+      break
+    }
+  }
+
+  mutating func push(_ frame: Frame, at position: yaml_mark_t) throws(SourceError) {
+    guard stack.count < maxDepth else {
+      throw SourceError(mark(position), "nesting deeper than \(maxDepth) levels")
+    }
+    stack.append(frame)
+  }
+
+  /// Places a finished node in its parent (or as a document).
+  mutating func add(_ node: Node, anchor: String?, isMergeKey: Bool) throws(SourceError) {
+    if let anchor { anchors[anchor] = node }
+    guard let top = stack.popLast() else {
+      documents.append(node)
+      return
+    }
+    switch top {
+    case .sequence(let sequence, let anchor):
+      sequence.items.append(node)
+      stack.append(.sequence(sequence, anchor: anchor))
+    case .mapping(let mapping, let anchor, let pendingKey, var merges):
+      if let key = pendingKey {
+        if key.style == .plain && key.value == "<<" && key.kind == .string {
+          merges.append(node)
+        } else {
+          mapping.entries.append(Mapping.Entry(key: key, value: node))
+        }
+        stack.append(.mapping(mapping, anchor: anchor, pendingKey: nil, merges: merges))
+      } else {
+        guard case .scalar(let key) = node else {
+          throw SourceError(node.mark, "a mapping key must be a scalar")
+        }
+        if !isMergeKey, mapping.entries.contains(where: { $0.key.value == key.value }) {
+          throw SourceError(key.mark, "mapping key \"\(key.value)\" already defined")
+        }
+        stack.append(.mapping(mapping, anchor: anchor, pendingKey: key, merges: merges))
+      }
+    }
+  }
+
+  /// YAML merge keys: entries of the merged maps that the mapping does not set itself.
+  static func applyMerges(_ merges: [Node], into mapping: Mapping) throws(SourceError) {
+    for merge in merges {
+      let sources: [Mapping]
+      switch merge {
+      case .mapping(let source): sources = [source]
+      case .sequence(let sequence):
+        var maps: [Mapping] = []
+        for item in sequence.items {
+          guard case .mapping(let source) = item else {
+            throw SourceError(item.mark, "a merge key's list must hold only maps")
+          }
+          maps.append(source)
+        }
+        sources = maps
+      default:
+        throw SourceError(merge.mark, "a merge key must point at a map or a list of maps")
+      }
+      for source in sources {
+        for entry in source.entries where mapping.index(of: entry.key.value) == nil {
+          mapping.entries.append(Mapping.Entry(key: entry.key, value: entry.value.deepCopy()))
+        }
+      }
+    }
+  }
+
+  static func kind(forTag tag: String, value: String) -> ScalarKind {
+    switch tag {
+    case "tag:yaml.org,2002:null": return .null
+    case "tag:yaml.org,2002:bool": return ScalarResolver.resolveCore(value) == .bool ? .bool : .string
+    case "tag:yaml.org,2002:int": return ScalarResolver.resolveCore(value) == .int ? .int : .string
+    case "tag:yaml.org,2002:float":
+      let kind = ScalarResolver.resolveCore(value)
+      return kind == .int || kind == .float ? .float : .string
+    default: return .string
+    }
+  }
+}
+
+extension ScalarStyle {
+  init(_ style: yaml_scalar_style_t) {
+    switch style {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE: self = .singleQuoted
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: self = .doubleQuoted
+    case YAML_LITERAL_SCALAR_STYLE: self = .literal
+    case YAML_FOLDED_SCALAR_STYLE: self = .folded
+    default: self = .plain
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Kustomize
+import YAML
+
+/// The `mrgen` command: turns flags into a build, runs the engine, prints diagnostics.
+@main
+struct MRGen: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "mrgen",
+    abstract: "Render Kubernetes manifests from kustomization trees, byte-identical to `kustomize build`.",
+    discussion: """
+      Examples:
+        mrgen build examples/hello | kubectl apply -f -
+        mrgen build overlays/postgres -o rendered.yaml
+        mrgen build overlays/postgres -o rendered/      (one file per resource)
+      """,
+    version: "mrgen \(version) (kustomize v5.6.0 compatible)",
+    subcommands: [BuildCommand.self]
+  )
+
+  /// Usage errors exit with 2, build errors with 1, as the README promises.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let failure as BuildFailure {
+      Foundation.exit(failure.status)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      if let exitCode = error as? ExitCode { Foundation.exit(exitCode.rawValue) }
+      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      Foundation.exit(2)
+    }
+  }
+}
+
+/// A failure already reported on stderr; only the exit status is left to give.
+struct BuildFailure: Error {
+  var status: Int32 = 1
+}
+
+/// Writes diagnostics to stderr, one `path:line:column: error: message` each.
+enum Diagnostics {
+  static func report(_ error: SourceError) {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+  }
+
+  static func warn(_ message: String) {
+    FileHandle.standardError.write(Data("\(message)\n".utf8))
+  }
+}
