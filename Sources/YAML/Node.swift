@@ -5,7 +5,7 @@
 /// `deepCopy()` where a value must be duplicated.
 public enum Node: Sendable {
   case scalar(Scalar)
-  case sequence(Sequence)
+  case sequence(SequenceNode)
   case mapping(Mapping)
 
   public var mark: Mark {
@@ -21,7 +21,7 @@ public enum Node: Sendable {
     return nil
   }
 
-  public var sequence: Sequence? {
+  public var sequence: SequenceNode? {
     if case .sequence(let sequence) = self { return sequence }
     return nil
   }
@@ -110,7 +110,7 @@ public struct Scalar: Sendable {
 }
 
 /// A sequence of nodes.
-public final class Sequence: @unchecked Sendable {
+public final class SequenceNode: @unchecked Sendable {
   public var items: [Node]
   public var mark: Mark
 
@@ -119,8 +119,8 @@ public final class Sequence: @unchecked Sendable {
     self.mark = mark
   }
 
-  public func deepCopy() -> Sequence {
-    Sequence(items.map { $0.deepCopy() }, mark: mark)
+  public func deepCopy() -> SequenceNode {
+    SequenceNode(items.map { $0.deepCopy() }, mark: mark)
   }
 }
 

@@ -55,7 +55,7 @@ public struct Parser {
 /// Turns libyaml events into nodes, with an explicit stack instead of recursion.
 private struct TreeBuilder {
   enum Frame {
-    case sequence(Sequence, anchor: String?)
+    case sequence(SequenceNode, anchor: String?)
     case mapping(Mapping, anchor: String?, pendingKey: Scalar?, merges: [Node])
   }
 
@@ -95,7 +95,7 @@ private struct TreeBuilder {
       let scalar = Scalar(value, kind: kind, style: style, mark: at)
       try add(.scalar(scalar), anchor: data.anchor.map { String(cString: $0) }, isMergeKey: style == .plain && value == "<<")
     case YAML_SEQUENCE_START_EVENT:
-      try push(.sequence(Sequence(mark: mark(event.start_mark)), anchor: event.data.sequence_start.anchor.map { String(cString: $0) }), at: event.start_mark)
+      try push(.sequence(SequenceNode(mark: mark(event.start_mark)), anchor: event.data.sequence_start.anchor.map { String(cString: $0) }), at: event.start_mark)
     case YAML_MAPPING_START_EVENT:
       try push(
         .mapping(Mapping(mark: mark(event.start_mark)), anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, pendingKey: nil, merges: []),

@@ -123,7 +123,7 @@ public struct FieldSpec: Sendable {
     var kind = ""
     var create = false
     for entry in mapping.entries {
-      switch entry.key.value {
+      switch NodeDecoding.fieldName(entry.key.value, among: ["path", "group", "version", "kind", "create"]) {
       case "path": path = try NodeDecoding.optionalString(entry.value, field: "path") ?? ""
       case "group": group = try NodeDecoding.optionalString(entry.value, field: "group") ?? ""
       case "version": version = try NodeDecoding.optionalString(entry.value, field: "version") ?? ""

@@ -22,6 +22,13 @@ struct KustomizationDecoder {
     "validators": "validator plugins are not supported",
   ]
 
+  /// Every top-level field kustomize v5.6 knows.
+  static let fieldNames: [String] =
+    [
+      "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
+      "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
+    ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
+
   static let metadataFields: Set<String> = [
     "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
     "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
@@ -48,7 +55,7 @@ struct KustomizationDecoder {
     var result = Kustomization(file: file, directory: directory)
     var images: [Kustomization.Image] = []
     for entry in root.entries {
-      let key = entry.key.value
+      let key = NodeDecoding.fieldName(entry.key.value, among: KustomizationDecoder.fieldNames)
       let value = entry.value
       switch key {
       case "apiVersion":
@@ -129,7 +136,7 @@ struct KustomizationDecoder {
     try NodeDecoding.checkKeys(mapping, allowed: ["pairs", "includeSelectors", "includeTemplates", "fields"], in: "labels")
     var label = Kustomization.Label(pairs: [], includeSelectors: false, includeTemplates: false, fields: [], mark: node.mark)
     for entry in mapping.entries {
-      switch entry.key.value {
+      switch NodeDecoding.fieldName(entry.key.value, among: ["pairs", "includeSelectors", "includeTemplates", "fields"]) {
       case "pairs": label.pairs = try NodeDecoding.stringPairs(entry.value, field: "labels.pairs")
       case "includeSelectors": label.includeSelectors = try NodeDecoding.bool(entry.value, field: "includeSelectors")
       case "includeTemplates": label.includeTemplates = try NodeDecoding.bool(entry.value, field: "includeTemplates")
@@ -150,7 +157,7 @@ struct KustomizationDecoder {
     var image = Kustomization.Image(name: "", mark: node.mark)
     for entry in mapping.entries {
       let value = try NodeDecoding.optionalString(entry.value, field: "images.\(entry.key.value)")
-      switch entry.key.value {
+      switch NodeDecoding.fieldName(entry.key.value, among: ["name", "newName", "newTag", "digest"]) {
       case "name": image.name = value ?? ""
       case "newName": image.newName = value
       case "newTag": image.newTag = value
@@ -167,7 +174,7 @@ struct KustomizationDecoder {
     try NodeDecoding.checkKeys(mapping, allowed: ["name", "count"], in: "replicas")
     var replica = Kustomization.Replica(name: "", count: 0, mark: node.mark)
     for entry in mapping.entries {
-      if entry.key.value == "name" {
+      if NodeDecoding.fieldName(entry.key.value, among: ["name", "count"]) == "name" {
         replica.name = try NodeDecoding.optionalString(entry.value, field: "replicas.name") ?? ""
       } else if !entry.value.isNull {
         replica.count = try NodeDecoding.int(entry.value, field: "replicas.count")
@@ -182,7 +189,7 @@ struct KustomizationDecoder {
     var options = Kustomization.SortOptions(order: .legacy, mark: node.mark)
     var orderGiven = false
     for entry in mapping.entries {
-      if entry.key.value == "order" {
+      if NodeDecoding.fieldName(entry.key.value, among: ["order", "legacySortOptions"]) == "order" {
         let text = try NodeDecoding.optionalString(entry.value, field: "sortOptions.order") ?? ""
         guard let order = Kustomization.SortOptions.Order(rawValue: text) else {
           throw SourceError(entry.value.mark, "the sort order must be 'legacy' or 'fifo', not '\(text)'")
@@ -193,7 +200,7 @@ struct KustomizationDecoder {
         try NodeDecoding.checkKeys(legacy, allowed: ["orderFirst", "orderLast"], in: "legacySortOptions")
         for item in legacy.entries {
           let kinds = try NodeDecoding.stringList(item.value, field: item.key.value).map(\.value)
-          if item.key.value == "orderFirst" { options.orderFirst = kinds } else { options.orderLast = kinds }
+          if NodeDecoding.fieldName(item.key.value, among: ["orderFirst", "orderLast"]) == "orderFirst" { options.orderFirst = kinds } else { options.orderLast = kinds }
         }
       }
     }

@@ -81,8 +81,22 @@ enum NodeDecoding {
 
   /// Checks a map's keys against the fields a kustomize type accepts.
   static func checkKeys(_ mapping: Mapping, allowed: Set<String>, in context: String) throws(SourceError) {
-    for entry in mapping.entries where !allowed.contains(entry.key.value) {
+    for entry in mapping.entries where !allowed.contains(fieldName(entry.key.value, among: allowed)) {
       throw SourceError(entry.key.mark, "unknown field '\(entry.key.value)' in \(context)")
     }
+  }
+
+  /// The field a key names. kustomize decodes kustomizations as JSON, whose
+  /// field matching ignores case (`nameprefix` sets `namePrefix`), so this does too.
+  static func fieldName<Names: Swift.Sequence<String>>(_ key: String, among names: Names) -> String {
+    var folded: String?
+    for name in names {
+      if name == key { return name }
+    }
+    for name in names {
+      if folded == nil { folded = key.lowercased() }
+      if name.lowercased() == folded { return name }
+    }
+    return key
   }
 }
