@@ -31,7 +31,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML"]),
+    .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML"], resources: [.copy("Fixtures")]),
     .testTarget(name: "mrgenTests", dependencies: ["mrgen"], resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v6]

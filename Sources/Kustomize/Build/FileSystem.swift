@@ -20,6 +20,10 @@ public enum FileKind: Sendable {
 
 public struct FileSystemError: Error, Sendable {
   public var message: String
+
+  public init(message: String) {
+    self.message = message
+  }
 }
 
 /// The machine's own file system, through POSIX calls.

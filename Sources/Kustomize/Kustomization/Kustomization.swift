@@ -39,6 +39,14 @@ public struct Kustomization: Sendable {
     public var includeTemplates: Bool
     public var fields: [FieldSpec]
     public var mark: Mark
+
+    public init(pairs: StringPairs, includeSelectors: Bool, includeTemplates: Bool, fields: [FieldSpec], mark: Mark) {
+      self.pairs = pairs
+      self.includeSelectors = includeSelectors
+      self.includeTemplates = includeTemplates
+      self.fields = fields
+      self.mark = mark
+    }
   }
 
   /// One entry of `images:`.
@@ -48,6 +56,14 @@ public struct Kustomization: Sendable {
     public var newTag: String?
     public var digest: String?
     public var mark: Mark
+
+    public init(name: String, newName: String? = nil, newTag: String? = nil, digest: String? = nil, mark: Mark) {
+      self.name = name
+      self.newName = newName
+      self.newTag = newTag
+      self.digest = digest
+      self.mark = mark
+    }
   }
 
   /// One entry of `replicas:`.
@@ -55,6 +71,12 @@ public struct Kustomization: Sendable {
     public var name: String
     public var count: Int
     public var mark: Mark
+
+    public init(name: String, count: Int, mark: Mark) {
+      self.name = name
+      self.count = count
+      self.mark = mark
+    }
   }
 
   /// `sortOptions:`, the order of the output.
@@ -66,5 +88,12 @@ public struct Kustomization: Sendable {
     public var orderFirst: [String]?
     public var orderLast: [String]?
     public var mark: Mark
+
+    public init(order: Order, orderFirst: [String]? = nil, orderLast: [String]? = nil, mark: Mark) {
+      self.order = order
+      self.orderFirst = orderFirst
+      self.orderLast = orderLast
+      self.mark = mark
+    }
   }
 }

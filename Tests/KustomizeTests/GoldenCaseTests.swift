@@ -1,0 +1,68 @@
+import Foundation
+import Kustomize
+import Testing
+import YAML
+
+/// Every folder under Fixtures/cases is a kustomization with the output the
+/// reference printed (expected.yaml) or the error mrgen gives where the
+/// reference rejects it too (expected-error.txt); scripts/update-goldens
+/// writes both with mrgen and checks them against kustomize v5.6.0.
+@Suite struct GoldenCaseTests {
+  static let casesDirectory: String = {
+    Bundle.module.url(forResource: "Fixtures/cases", withExtension: nil)?.path ?? "Fixtures/cases"
+  }()
+
+  static let cases: [String] = {
+    ((try? FileManager.default.contentsOfDirectory(atPath: casesDirectory)) ?? []).sorted()
+  }()
+
+  @Test func thereAreCases() {
+    #expect(Self.cases.count >= 25)
+  }
+
+  @Test(arguments: cases)
+  func caseBuildsAsTheReferenceDoes(_ name: String) throws {
+    let directory = Self.casesDirectory + "/" + name
+    let expectedOutput = FileManager.default.contents(atPath: directory + "/expected.yaml")
+    let expectedError = FileManager.default.contents(atPath: directory + "/expected-error.txt")
+    var builder = Builder()
+    let result: Result<[UInt8], SourceError>
+    do throws(SourceError) {
+      result = .success(try Builder.render(try builder.build(directory)))
+    } catch {
+      result = .failure(error)
+    }
+    switch result {
+    case .success(let output):
+      let expected = try #require(expectedOutput, "\(name) built, but the case expects an error")
+      let got = String(decoding: output, as: UTF8.self)
+      let want = String(decoding: expected, as: UTF8.self)
+      #expect(got == want, "\(name):\n\(LineDiff.unified(want, got))")
+    case .failure(let error):
+      let expected = try #require(expectedError, "\(name) failed: \(error)")
+      let got = "\(error)\n".replacingOccurrences(of: Self.casesDirectory + "/", with: "")
+      #expect(got == String(decoding: expected, as: UTF8.self))
+      #expect(error.mark.line > 0, "an error names a line")
+    }
+  }
+}
+
+/// A small unified-style diff for test failures.
+enum LineDiff {
+  static func unified(_ expected: String, _ actual: String) -> String {
+    let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
+    let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    var start = 0
+    while start < a.count, start < b.count, a[start] == b[start] { start += 1 }
+    var endA = a.count
+    var endB = b.count
+    while endA > start, endB > start, a[endA - 1] == b[endB - 1] {
+      endA -= 1
+      endB -= 1
+    }
+    var lines = ["@@ line \(start + 1) @@"]
+    lines += a[start..<min(endA, start + 20)].map { "-" + $0 }
+    lines += b[start..<min(endB, start + 20)].map { "+" + $0 }
+    return lines.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// Runs the built `mrgen` binary and checks stdout, stderr and exit status together.
+@Suite struct CommandTests {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  static var binary: URL {
+    Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("mrgen")
+  }
+
+  struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  static func run(_ arguments: [String]) throws -> Run {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = packageRoot
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  static func golden(_ name: String) throws -> String {
+    let url = try #require(Bundle.module.url(forResource: "Fixtures/examples/\(name).yaml", withExtension: nil))
+    return String(decoding: try Data(contentsOf: url), as: UTF8.self)
+  }
+
+  static func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mrgen-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  @Test func buildPrintsTheExample() throws {
+    let run = try Self.run(["build", "examples/hello"])
+    #expect(run.status == 0)
+    #expect(run.stderr == "")
+    #expect(run.stdout == (try Self.golden("hello")))
+  }
+
+  @Test func outputToAFile() throws {
+    let directory = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("all.yaml").path
+    let run = try Self.run(["build", "examples/hello", "-o", file])
+    #expect(run.status == 0)
+    #expect(run.stdout == "")
+    #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self) == (try Self.golden("hello")))
+  }
+
+  @Test func outputToADirectoryWritesOneFilePerResource() throws {
+    let directory = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let run = try Self.run(["build", "examples/hello", "--output", directory.path])
+    #expect(run.status == 0)
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+    #expect(names == ["apps_v1_deployment_demo-model-registry.yaml", "v1_service_demo-model-registry.yaml", "v1_serviceaccount_demo-model-registry.yaml"])
+    let service = String(decoding: try Data(contentsOf: directory.appendingPathComponent("v1_service_demo-model-registry.yaml")), as: UTF8.self)
+    #expect(service.hasPrefix("apiVersion: v1\nkind: Service\n"))
+    #expect(!service.contains("---"))
+  }
+
+  @Test func buildErrorsNameTheFileAndWriteNothing() throws {
+    let directory = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try "resources:\n- missing.yaml\n".write(to: directory.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("out.yaml").path
+    let run = try Self.run(["build", directory.path, "-o", output])
+    #expect(run.status == 1)
+    #expect(run.stdout == "")
+    #expect(run.stderr.hasPrefix("\(directory.path)/kustomization.yaml:2:3: error: resource 'missing.yaml' not found"))
+    #expect(!FileManager.default.fileExists(atPath: output))
+  }
+
+  @Test func usageErrorsExitWithTwo() throws {
+    #expect(try Self.run(["build"]).status == 2)
+    #expect(try Self.run(["frobnicate"]).status == 2)
+    #expect(try Self.run(["build", "examples/hello", "--bogus"]).status == 2)
+  }
+
+  @Test func helpAndVersion() throws {
+    let help = try Self.run(["--help"])
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("build"))
+    let buildHelp = try Self.run(["build", "--help"])
+    #expect(buildHelp.stdout.contains("--output"))
+    let version = try Self.run(["--version"])
+    #expect(version.status == 0)
+    #expect(version.stdout.hasPrefix("mrgen "))
+  }
+}
