@@ -37,6 +37,9 @@ struct BuildCommand: ParsableCommand {
       Diagnostics.report(error)
       throw BuildFailure()
     }
+    // The process is done: exiting here spares freeing every node of the tree,
+    // which costs about a sixth of a large build.
+    Foundation.exit(0)
   }
 }
 

@@ -42,18 +42,22 @@ public struct DiskFileSystem: FileSystem {
       throw FileSystemError(message: "cannot open '\(path)': \(String(cString: strerror(errno)))")
     }
     defer { close(descriptor) }
-    var bytes: [UInt8] = []
     var info = stat()
-    if fstat(descriptor, &info) == 0, info.st_size > 0 { bytes.reserveCapacity(Int(info.st_size)) }
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    let size = fstat(descriptor, &info) == 0 ? max(Int(info.st_size), 0) : 0
+    // One uninitialised chunk the size of the file: no zero-filling, usually one read.
+    let chunkSize = max(size + 1, 1 << 12)
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)
+    defer { chunk.deallocate() }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(size)
     while true {
-      let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, $0.baseAddress, $0.count) }
+      let count = readDescriptor(descriptor, chunk.baseAddress, chunkSize)
       if count < 0 {
         if errno == EINTR { continue }
         throw FileSystemError(message: "cannot read '\(path)': \(String(cString: strerror(errno)))")
       }
       if count == 0 { break }
-      bytes.append(contentsOf: chunk[0..<count])
+      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
     }
     return bytes
   }
