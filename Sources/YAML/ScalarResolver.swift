@@ -44,23 +44,42 @@ public enum ScalarResolver {
   }
 
   static func needsQuoting(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let first = bytes.first else { return true }
+    resolveYAML11(bytes: bytes) != .string || isBase60Float(bytes)
+  }
+
+  /// The kind of a plain scalar for a YAML 1.1 reader, as kustomize reads its
+  /// own kustomization files (`yes`, `on` and `y` are booleans there).
+  public static func resolveYAML11(_ text: String) -> ScalarKind {
+    var text = text
+    return text.withUTF8 { resolveYAML11(bytes: $0) }
+  }
+
+  static func resolveYAML11(bytes: UnsafeBufferPointer<UInt8>) -> ScalarKind {
+    guard let first = bytes.first else { return .null }
     switch first {
     case UInt8(ascii: "~"):
-      return bytes.count == 1
+      return bytes.count == 1 ? .null : .string
     case UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "n"), UInt8(ascii: "N"),
       UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"),
       UInt8(ascii: "o"), UInt8(ascii: "O"):
-      return isWord(bytes, yaml11Words)
+      if isWord(bytes, nulls) { return .null }
+      return isWord(bytes, yaml11Words) ? .bool : .string
     case UInt8(ascii: "."):
-      return isWord(bytes, specialFloats) || isDotFloat(bytes)
+      return isWord(bytes, specialFloats) || isDotFloat(bytes) ? .float : .string
     case UInt8(ascii: "+"), UInt8(ascii: "-"):
-      return isWord(bytes, specialFloats) || numberKind(bytes) != .string || isBase60Float(bytes)
+      if isWord(bytes, specialFloats) { return .float }
+      return numberKind(bytes)
     case UInt8(ascii: "0")...UInt8(ascii: "9"):
-      return Timestamp(bytes) != nil || numberKind(bytes) != .string || isBase60Float(bytes)
+      if Timestamp(bytes) != nil { return .timestamp }
+      return numberKind(bytes)
     default:
-      return false
+      return .string
     }
+  }
+
+  /// The truth value of a YAML 1.1 boolean spelling.
+  public static func yaml11BoolValue(_ text: String) -> Bool {
+    ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"].contains(text)
   }
 
   // MARK: - Words

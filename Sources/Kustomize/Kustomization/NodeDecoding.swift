@@ -1,11 +1,23 @@
 import YAML
 
 /// Typed reads of kustomization values, each failing with the value's file and line.
+///
+/// kustomize reads its own files with a YAML 1.1 reader, unlike resources: in
+/// a kustomization `on`, `yes` and `y` are booleans, so `namespace: on` is an
+/// error there. Plain scalars are resolved that way here.
 enum NodeDecoding {
+  /// A scalar's kind as a kustomization file reads it.
+  static func kind(_ scalar: Scalar) -> ScalarKind {
+    guard scalar.style == .plain, scalar.kind != .string || ScalarResolver.needsQuoting(scalar.value) else {
+      return scalar.kind
+    }
+    return ScalarResolver.resolveYAML11(scalar.value)
+  }
+
   static func describe(_ node: Node) -> String {
     switch node {
     case .scalar(let scalar):
-      switch scalar.kind {
+      switch kind(scalar) {
       case .string, .timestamp: "a string"
       case .int, .float: "a number"
       case .bool: "a boolean"
@@ -22,7 +34,7 @@ enum NodeDecoding {
 
   /// A string; timestamps written without quotes read as their text.
   static func string(_ node: Node, field: String) throws(SourceError) -> String {
-    guard case .scalar(let scalar) = node, scalar.kind == .string || scalar.kind == .timestamp else {
+    guard case .scalar(let scalar) = node, kind(scalar) == .string || kind(scalar) == .timestamp else {
       throw mismatch(field, node, expected: "a string")
     }
     return scalar.value
@@ -34,14 +46,14 @@ enum NodeDecoding {
 
   static func bool(_ node: Node, field: String) throws(SourceError) -> Bool {
     if node.isNull { return false }
-    guard case .scalar(let scalar) = node, scalar.kind == .bool else {
+    guard case .scalar(let scalar) = node, kind(scalar) == .bool else {
       throw mismatch(field, node, expected: "true or false")
     }
-    return scalar.value.first == "t" || scalar.value.first == "T"
+    return ScalarResolver.yaml11BoolValue(scalar.value)
   }
 
   static func int(_ node: Node, field: String) throws(SourceError) -> Int {
-    guard case .scalar(let scalar) = node, scalar.kind == .int,
+    guard case .scalar(let scalar) = node, kind(scalar) == .int,
       let text = ScalarResolver.canonicalText(scalar), let value = Int(text)
     else {
       throw mismatch(field, node, expected: "an integer")
