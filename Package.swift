@@ -9,7 +9,8 @@ let package = Package(
     .library(name: "Kustomize", targets: ["Kustomize"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
   ],
   targets: [
     // libyaml, reached only through the YAML target.
@@ -21,7 +22,7 @@ let package = Package(
     // Nodes with source marks, the parser and the kustomize-compatible emitter.
     .target(name: "YAML", dependencies: ["CYAML"]),
     // The engine: kustomizations, resources, loader, transformers, build pipeline.
-    .target(name: "Kustomize", dependencies: ["YAML"]),
+    .target(name: "Kustomize", dependencies: ["YAML", .product(name: "Crypto", package: "swift-crypto")]),
     // The command line.
     .executableTarget(
       name: "mrgen",

@@ -26,7 +26,7 @@ struct BuildCommand: ParsableCommand {
   var output: String?
 
   func run() throws {
-    var builder = Builder()
+    var builder = Builder(environment: ProcessInfo.processInfo.environment)
     let resources: ResourceMap
     do {
       resources = try builder.build(directory)

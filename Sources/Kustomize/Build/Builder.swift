@@ -7,11 +7,14 @@ import YAML
 ///               ─► name references ─► order
 public struct Builder {
   public let loader: Loader
+  /// Where env-file lines without `=` take their values, as in kustomize.
+  public let environment: [String: String]
   /// Deprecation notices and other hints, for stderr; they never change the output.
   public private(set) var warnings: [String] = []
 
-  public init(fileSystem: any FileSystem = DiskFileSystem()) {
+  public init(fileSystem: any FileSystem = DiskFileSystem(), environment: [String: String] = [:]) {
     loader = Loader(fileSystem: fileSystem)
+    self.environment = environment
   }
 
   /// Builds the kustomization in `directory`.
@@ -24,6 +27,7 @@ public struct Builder {
     warnings += notes
     var visiting: [String] = []
     var resources = try accumulate(kustomization, visiting: &visiting)
+    try HashSuffixTransformer().apply(to: &resources)
     try NameReferenceTransformer().apply(to: &resources)
     try OrderTransformer(options: kustomization.sortOptions).apply(to: &resources)
     return resources
@@ -46,10 +50,25 @@ public struct Builder {
         try resources.append(resource)
       }
     }
+    try runGenerators(of: kustomization, into: &resources)
     for transformer in try transformers(of: kustomization) {
       try transformer.apply(to: &resources)
     }
     return resources
+  }
+
+  /// ConfigMap then Secret generators, each creating a resource or merging
+  /// into (or replacing) one that came from the resources.
+  func runGenerators(of kustomization: Kustomization, into resources: inout ResourceMap) throws(SourceError) {
+    let keyValues = KeyValueLoader(loader: loader, directory: kustomization.directory, environment: environment)
+    let entries =
+      kustomization.configMapGenerator.map { (ResourceGenerator.Kind.configMap, $0) }
+      + kustomization.secretGenerator.map { (ResourceGenerator.Kind.secret, $0) }
+    for (kind, entry) in entries {
+      let options = (entry.options ?? Kustomization.GeneratorOptions()).overriding(kustomization.generatorOptions)
+      let generated = try ResourceGenerator(kind: kind, generator: entry, options: options).generate(using: keyValues)
+      try resources.absorb(generated, behavior: entry.behavior, at: entry.mark)
+    }
   }
 
   /// The kustomization's transformers in kustomize's order.

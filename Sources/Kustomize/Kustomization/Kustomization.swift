@@ -26,6 +26,9 @@ public struct Kustomization: Sendable {
   public var images: [Image] = []
   public var replicas: [Replica] = []
   public var sortOptions: SortOptions?
+  public var configMapGenerator: [Generator] = []
+  public var secretGenerator: [Generator] = []
+  public var generatorOptions: GeneratorOptions?
 
   public init(file: String, directory: String) {
     self.file = file
@@ -76,6 +79,61 @@ public struct Kustomization: Sendable {
       self.name = name
       self.count = count
       self.mark = mark
+    }
+  }
+
+  /// One entry of `configMapGenerator:` or `secretGenerator:`.
+  public struct Generator: Sendable {
+    public enum Behavior: String, Sendable {
+      case create, merge, replace
+    }
+    public var name: String
+    public var namespace: String
+    public var behavior: Behavior
+    public var literals: [Located<String>]
+    public var files: [Located<String>]
+    public var envs: [Located<String>]
+    /// The Secret type; nil for ConfigMaps (and `Opaque` for Secrets that give none).
+    public var type: String?
+    public var options: GeneratorOptions?
+    public var mark: Mark
+
+    public init(name: String, mark: Mark) {
+      self.name = name
+      namespace = ""
+      behavior = .create
+      literals = []
+      files = []
+      envs = []
+      self.mark = mark
+    }
+  }
+
+  /// `generatorOptions:` and a generator's `options:`.
+  public struct GeneratorOptions: Sendable {
+    public var labels: StringPairs = []
+    public var annotations: StringPairs = []
+    public var disableNameSuffixHash = false
+    public var immutable = false
+
+    public init() {}
+
+    /// A generator's own options over the kustomization's: its labels and
+    /// annotations win, and either may disable the hash or make it immutable.
+    public func overriding(_ global: GeneratorOptions?) -> GeneratorOptions {
+      guard let global else { return self }
+      var merged = global
+      for (key, value) in labels {
+        merged.labels.removeAll { $0.key == key }
+        merged.labels.append((key, value))
+      }
+      for (key, value) in annotations {
+        merged.annotations.removeAll { $0.key == key }
+        merged.annotations.append((key, value))
+      }
+      merged.disableNameSuffixHash = global.disableNameSuffixHash || disableNameSuffixHash
+      merged.immutable = global.immutable || immutable
+      return merged
     }
   }
 

@@ -7,7 +7,6 @@ struct KustomizationDecoder {
   static let notSupportedYet: [String: String] = [
     "patches": "patches", "patchesStrategicMerge": "patches", "patchesJson6902": "patches",
     "replacements": "replacements", "vars": "vars", "components": "components",
-    "configMapGenerator": "generators", "secretGenerator": "generators", "generatorOptions": "generators",
     "configurations": "custom field specs", "crds": "custom field specs", "openapi": "custom schemas",
     "buildMetadata": "build metadata",
   ]
@@ -27,6 +26,7 @@ struct KustomizationDecoder {
     [
       "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
       "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
+      "configMapGenerator", "secretGenerator", "generatorOptions",
     ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
 
   static let metadataFields: Set<String> = [
@@ -105,6 +105,16 @@ struct KustomizationDecoder {
         for item in try NodeDecoding.list(value, field: key) { result.replicas.append(try decodeReplica(item)) }
       case "sortOptions":
         result.sortOptions = try decodeSortOptions(value)
+      case "configMapGenerator":
+        for item in try NodeDecoding.list(value, field: key) {
+          result.configMapGenerator.append(try decodeGenerator(item, field: key, secret: false))
+        }
+      case "secretGenerator":
+        for item in try NodeDecoding.list(value, field: key) {
+          result.secretGenerator.append(try decodeGenerator(item, field: key, secret: true))
+        }
+      case "generatorOptions":
+        result.generatorOptions = try decodeGeneratorOptions(value)
       default:
         if let feature = KustomizationDecoder.notSupportedYet[key] {
           if KustomizationDecoder.isEmpty(value) { continue }
@@ -181,6 +191,68 @@ struct KustomizationDecoder {
       }
     }
     return replica
+  }
+
+  static let generatorFields = [
+    "name", "namespace", "behavior", "literals", "files", "envs", "env", "options", "kvSources",
+  ]
+
+  func decodeGenerator(_ node: Node, field: String, secret: Bool) throws(SourceError) -> Kustomization.Generator {
+    guard let mapping = try NodeDecoding.mapping(node, field: field) else {
+      throw NodeDecoding.mismatch(field, node, expected: "a map")
+    }
+    let allowed = KustomizationDecoder.generatorFields + (secret ? ["type"] : [])
+    try NodeDecoding.checkKeys(mapping, allowed: Set(allowed), in: field)
+    var generator = Kustomization.Generator(name: "", mark: node.mark)
+    for entry in mapping.entries {
+      let key = NodeDecoding.fieldName(entry.key.value, among: allowed)
+      let value = entry.value
+      switch key {
+      case "name": generator.name = try NodeDecoding.optionalString(value, field: "\(field).name") ?? ""
+      case "namespace": generator.namespace = try NodeDecoding.optionalString(value, field: "\(field).namespace") ?? ""
+      case "behavior":
+        let text = try NodeDecoding.optionalString(value, field: "\(field).behavior") ?? ""
+        if text.isEmpty { continue }
+        guard let behavior = Kustomization.Generator.Behavior(rawValue: text) else {
+          throw SourceError(value.mark, "behavior must be create, merge or replace, not '\(text)'")
+        }
+        generator.behavior = behavior
+      case "literals": generator.literals += try NodeDecoding.stringList(value, field: "\(field).literals")
+      case "files": generator.files += try NodeDecoding.stringList(value, field: "\(field).files")
+      case "envs": generator.envs += try NodeDecoding.stringList(value, field: "\(field).envs")
+      case "env":
+        if let env = try NodeDecoding.optionalString(value, field: "\(field).env"), !env.isEmpty {
+          generator.envs.append(Located(env, mark: value.mark))
+        }
+      case "type": generator.type = try NodeDecoding.optionalString(value, field: "\(field).type")
+      case "options": generator.options = try decodeGeneratorOptions(value)
+      default:
+        if !KustomizationDecoder.isEmpty(value) {
+          throw SourceError(entry.key.mark, "'kvSources' (plugin key-value sources) is not supported")
+        }
+      }
+    }
+    if generator.name.isEmpty {
+      throw SourceError(node.mark, "a \(field) entry needs a 'name'")
+    }
+    return generator
+  }
+
+  func decodeGeneratorOptions(_ node: Node) throws(SourceError) -> Kustomization.GeneratorOptions? {
+    guard let mapping = try NodeDecoding.mapping(node, field: "options") else { return nil }
+    let allowed = ["labels", "annotations", "disableNameSuffixHash", "immutable"]
+    try NodeDecoding.checkKeys(mapping, allowed: Set(allowed), in: "generator options")
+    var options = Kustomization.GeneratorOptions()
+    for entry in mapping.entries {
+      switch NodeDecoding.fieldName(entry.key.value, among: allowed) {
+      case "labels": options.labels = try NodeDecoding.stringPairs(entry.value, field: "options.labels")
+      case "annotations": options.annotations = try NodeDecoding.stringPairs(entry.value, field: "options.annotations")
+      case "disableNameSuffixHash":
+        options.disableNameSuffixHash = try NodeDecoding.bool(entry.value, field: "disableNameSuffixHash")
+      default: options.immutable = try NodeDecoding.bool(entry.value, field: "immutable")
+      }
+    }
+    return options
   }
 
   func decodeSortOptions(_ node: Node) throws(SourceError) -> Kustomization.SortOptions? {

@@ -15,6 +15,8 @@ public final class Resource: @unchecked Sendable {
   /// Name prefixes and suffixes applied to it, innermost first.
   public private(set) var prefixes: [String] = []
   public private(set) var suffixes: [String] = []
+  /// Set on generated ConfigMaps and Secrets whose names get a content hash at the end.
+  public var needsHashSuffix = false
 
   public init(object: Mapping, source: Mark) {
     self.object = object
@@ -63,6 +65,31 @@ public final class Resource: @unchecked Sendable {
     guard newNamespace != namespace else { return }
     object.mapping(creating: "metadata")["namespace"] = .scalar(.string(newNamespace))
     namespace = newNamespace
+  }
+
+  /// Takes over an existing resource's place, as a generator with `merge` or
+  /// `replace` behavior does: its name, namespace and build history, its
+  /// labels and annotations under the new ones.
+  public func takePlace(of old: Resource) {
+    for field in ["labels", "annotations"] {
+      guard let oldPairs = old.metadata?[field]?.mapping else { continue }
+      let merged = oldPairs.deepCopy()
+      if let newPairs = metadata?[field]?.mapping {
+        for entry in newPairs.entries { merged[entry.key.value] = entry.value }
+      }
+      object.mapping(creating: "metadata")[field] = .mapping(merged)
+    }
+    setName(old.name)
+    if old.namespace.isEmpty {
+      object["metadata"]?.mapping?["namespace"] = nil
+      refreshIdentity()
+    } else {
+      setNamespace(old.namespace)
+    }
+    previousIDs = old.previousIDs
+    prefixes = old.prefixes
+    suffixes = old.suffixes
+    needsHashSuffix = needsHashSuffix && old.needsHashSuffix
   }
 
   public func recordPrefix(_ prefix: String) {

@@ -31,6 +31,50 @@ public struct ResourceMap: Sendable {
     for resource in other.resources { try append(resource) }
   }
 
+  /// Adds a generated resource by its behavior: `create` appends it; `merge`
+  /// and `replace` put it in the place of the resource it names (matched by
+  /// any id that resource has had), merging data for `merge`.
+  public mutating func absorb(
+    _ resource: Resource, behavior: Kustomization.Generator.Behavior, at mark: Mark
+  ) throws(SourceError) {
+    let id = resource.id
+    let matches = resources.indices.filter { index in
+      resources[index].allIDs.contains { $0.gvk == id.gvk && $0.name == id.name && $0.isNamespaceEqual(id) }
+    }
+    switch matches.count {
+    case 0:
+      guard behavior == .create else {
+        throw SourceError(mark, "\(id.gvk.kind) '\(id.name)' has behavior '\(behavior.rawValue)' but there is no \(id.gvk.kind) of that name to \(behavior.rawValue) with")
+      }
+      try append(resource)
+    case 1:
+      let index = matches[0]
+      let old = resources[index]
+      switch behavior {
+      case .create:
+        throw SourceError(mark, "\(id.gvk.kind) '\(id.name)' already exists (from \(old.source)); use behavior 'merge' or 'replace'")
+      case .merge:
+        for field in ["data", "binaryData"] {
+          guard let oldData = old.object[field]?.mapping else { continue }
+          let merged = oldData.deepCopy()
+          if let newData = resource.object[field]?.mapping {
+            for entry in newData.entries { merged[entry.key.value] = entry.value }
+          }
+          resource.object[field] = .mapping(merged)
+        }
+        resource.takePlace(of: old)
+      case .replace:
+        resource.takePlace(of: old)
+      }
+      positions[old.id.key] = nil
+      resources[index] = resource
+      positions[resource.id.key] = index
+    default:
+      let ids = matches.map { resources[$0].id.description }.joined(separator: ", ")
+      throw SourceError(mark, "several resources could take the \(behavior.rawValue) of \(id): \(ids)")
+    }
+  }
+
   /// Rebuilds the index after transformers changed names or namespaces;
   /// two resources that now share an id are an error.
   public mutating func reindex(after transformation: String) throws(SourceError) {

@@ -1,0 +1,88 @@
+import YAML
+
+/// `configMapGenerator` and `secretGenerator` entries: builds the ConfigMap or
+/// Secret an entry describes, as kustomize lays it out.
+struct ResourceGenerator {
+  enum Kind: String {
+    case configMap = "ConfigMap"
+    case secret = "Secret"
+  }
+
+  let kind: Kind
+  let generator: Kustomization.Generator
+  let options: Kustomization.GeneratorOptions
+
+  func generate(using loader: KeyValueLoader) throws(SourceError) -> Resource {
+    let pairs = try loader.load(generator, kind: kind.rawValue)
+    let mark = generator.mark
+    let object = Mapping(mark: mark)
+    object["apiVersion"] = .scalar(.string("v1", mark: mark))
+    object["kind"] = .scalar(.string(kind.rawValue, mark: mark))
+    let metadata = Mapping(mark: mark)
+    metadata["name"] = .scalar(.string(generator.name, mark: mark))
+    if !generator.namespace.isEmpty { metadata["namespace"] = .scalar(.string(generator.namespace, mark: mark)) }
+    if !options.labels.isEmpty { metadata["labels"] = .mapping(ResourceGenerator.pairs(options.labels, mark: mark)) }
+    if !options.annotations.isEmpty {
+      metadata["annotations"] = .mapping(ResourceGenerator.pairs(options.annotations, mark: mark))
+    }
+    object["metadata"] = .mapping(metadata)
+
+    let data = Mapping(mark: mark)
+    let binaryData = Mapping(mark: mark)
+    for pair in pairs {
+      switch kind {
+      case .secret:
+        data[pair.key] = .scalar(.string(Base64.encode(pair.value), mark: pair.mark))
+      case .configMap:
+        if let text = String(validating: pair.value, as: UTF8.self) {
+          data[pair.key] = .scalar(.string(text, mark: pair.mark))
+        } else {
+          binaryData[pair.key] = .scalar(.string(Base64.encode(pair.value), mark: pair.mark))
+        }
+      }
+    }
+    // kustomize writes `data: {}` for an empty Secret but no data for an empty ConfigMap.
+    if !data.entries.isEmpty || kind == .secret { object["data"] = .mapping(data) }
+    if !binaryData.entries.isEmpty { object["binaryData"] = .mapping(binaryData) }
+    if kind == .secret {
+      let type = generator.type ?? ""
+      object["type"] = .scalar(.string(type.isEmpty ? "Opaque" : type, mark: mark))
+    }
+    if options.immutable { object["immutable"] = .scalar(Scalar("true", kind: .bool, mark: mark)) }
+
+    let resource = Resource(object: object, source: mark)
+    resource.needsHashSuffix = !options.disableNameSuffixHash
+    return resource
+  }
+
+  static func pairs(_ pairs: StringPairs, mark: Mark) -> Mapping {
+    let mapping = Mapping(mark: mark)
+    for (key, value) in pairs { mapping[key] = .scalar(.string(value, mark: mark)) }
+    return mapping
+  }
+}
+
+/// Standard base64 with padding, as Kubernetes stores Secret data.
+enum Base64 {
+  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+  static func encode(_ bytes: [UInt8]) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity((bytes.count + 2) / 3 * 4)
+    var index = 0
+    while index + 2 < bytes.count {
+      let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+      out += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)], alphabet[Int(chunk & 63)]]
+      index += 3
+    }
+    let rest = bytes.count - index
+    if rest == 1 {
+      let chunk = UInt32(bytes[index]) << 16
+      out += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
+    } else if rest == 2 {
+      let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+      out += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)], UInt8(ascii: "=")]
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}
