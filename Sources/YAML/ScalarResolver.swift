@@ -7,54 +7,37 @@
 /// Both questions are answered here on UTF-8 bytes, with a first-byte check
 /// that settles most scalars without looking further.
 public enum ScalarResolver {
-  /// The kind of a plain scalar as kustomize reads it.
-  public static func resolveCore(_ text: String) -> ScalarKind {
-    var text = text
-    return text.withUTF8 { resolveCore(bytes: $0) }
-  }
+  /// The two rule sets: resources are read with YAML 1.2's core booleans,
+  /// kustomization files (and kustomize's writer) with YAML 1.1's.
+  enum Schema {
+    case core, yaml11
 
-  static func resolveCore(bytes: UnsafeBufferPointer<UInt8>) -> ScalarKind {
-    guard let first = bytes.first else { return .null }
-    switch first {
-    case UInt8(ascii: "~"):
-      return bytes.count == 1 ? .null : .string
-    case UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"):
-      return isWord(bytes, coreBooleans) ? .bool : .string
-    case UInt8(ascii: "n"), UInt8(ascii: "N"):
-      return isWord(bytes, nulls) ? .null : .string
-    case UInt8(ascii: "."):
-      if isWord(bytes, specialFloats) { return .float }
-      return isDotFloat(bytes) ? .float : .string
-    case UInt8(ascii: "+"), UInt8(ascii: "-"):
-      if isWord(bytes, specialFloats) { return .float }
-      return numberKind(bytes)
-    case UInt8(ascii: "0")...UInt8(ascii: "9"):
-      if Timestamp(bytes) != nil { return .timestamp }
-      return numberKind(bytes)
-    default:
-      return .string
+    var booleans: [String] {
+      self == .core ? ScalarResolver.coreBooleans : ScalarResolver.yaml11Words
     }
   }
 
-  /// Whether a string must be double-quoted on output because a YAML 1.1
-  /// reader would otherwise take it for a null, boolean, number or timestamp.
-  public static func needsQuoting(_ text: String) -> Bool {
+  /// The kind of a plain scalar as kustomize reads a resource.
+  public static func resolveCore(_ text: String) -> ScalarKind {
     var text = text
-    return text.withUTF8 { needsQuoting(bytes: $0) }
-  }
-
-  static func needsQuoting(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    resolveYAML11(bytes: bytes) != .string || isBase60Float(bytes)
+    return text.withUTF8 { resolve(bytes: $0, schema: .core) }
   }
 
   /// The kind of a plain scalar for a YAML 1.1 reader, as kustomize reads its
   /// own kustomization files (`yes`, `on` and `y` are booleans there).
   public static func resolveYAML11(_ text: String) -> ScalarKind {
     var text = text
-    return text.withUTF8 { resolveYAML11(bytes: $0) }
+    return text.withUTF8 { resolve(bytes: $0, schema: .yaml11) }
   }
 
-  static func resolveYAML11(bytes: UnsafeBufferPointer<UInt8>) -> ScalarKind {
+  /// Whether a string must be double-quoted on output because a YAML 1.1
+  /// reader would otherwise take it for a null, boolean, number or timestamp.
+  public static func needsQuoting(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { resolve(bytes: $0, schema: .yaml11) != .string || isBase60Float($0) }
+  }
+
+  static func resolve(bytes: UnsafeBufferPointer<UInt8>, schema: Schema) -> ScalarKind {
     guard let first = bytes.first else { return .null }
     switch first {
     case UInt8(ascii: "~"):
@@ -63,7 +46,7 @@ public enum ScalarResolver {
       UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"),
       UInt8(ascii: "o"), UInt8(ascii: "O"):
       if isWord(bytes, nulls) { return .null }
-      return isWord(bytes, yaml11Words) ? .bool : .string
+      return isWord(bytes, schema.booleans) ? .bool : .string
     case UInt8(ascii: "."):
       return isWord(bytes, specialFloats) || isDotFloat(bytes) ? .float : .string
     case UInt8(ascii: "+"), UInt8(ascii: "-"):
@@ -91,7 +74,7 @@ public enum ScalarResolver {
   ]
   static let yaml11Words: [String] = [
     "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF",
-    "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL",
+    "true", "True", "TRUE", "false", "False", "FALSE",
   ]
 
   static func isWord(_ bytes: UnsafeBufferPointer<UInt8>, _ words: [String]) -> Bool {
