@@ -40,21 +40,62 @@ public struct Builder {
 
   /// Loads a kustomization's resources and applies its own transformers.
   mutating func accumulate(_ kustomization: Kustomization, visiting: inout [String]) throws(SourceError) -> ResourceMap {
+    var resources = ResourceMap()
+    try accumulate(kustomization, into: &resources, visiting: &visiting)
+    return resources
+  }
+
+  /// Adds a kustomization's resources to `resources`, then runs its
+  /// generators, its components (which see and change everything so far) and
+  /// its transformers, in kustomize's order.
+  mutating func accumulate(
+    _ kustomization: Kustomization, into resources: inout ResourceMap, visiting: inout [String]
+  ) throws(SourceError) {
     let realDirectory = loader.fileSystem.realPath(kustomization.directory) ?? kustomization.directory
     visiting.append(realDirectory)
     defer { visiting.removeLast() }
 
-    var resources = ResourceMap()
     for entry in kustomization.resources {
       for resource in try load(entry, from: kustomization, visiting: &visiting) {
         try resources.append(resource)
       }
     }
     try runGenerators(of: kustomization, into: &resources)
+    for entry in kustomization.components {
+      try applyComponent(entry, from: kustomization, to: &resources, visiting: &visiting)
+    }
     for transformer in try transformers(of: kustomization) {
       try transformer.apply(to: &resources)
     }
-    return resources
+  }
+
+  /// One `components:` entry: a directory whose kustomization is a Component.
+  mutating func applyComponent(
+    _ entry: Located<String>, from kustomization: Kustomization, to resources: inout ResourceMap,
+    visiting: inout [String]
+  ) throws(SourceError) {
+    if Loader.isRemote(entry.value) {
+      throw SourceError(entry.mark, "remote component '\(entry.value)' is not supported: mrgen reads only local files")
+    }
+    let path = Path.join(kustomization.directory, entry.value)
+    guard loader.fileSystem.kind(of: path) == .directory else {
+      throw SourceError(entry.mark, "component '\(entry.value)' must be a directory holding a kustomization of kind Component")
+    }
+    if visiting.contains(loader.fileSystem.realPath(path) ?? path) {
+      throw SourceError(entry.mark, "cycle: component '\(entry.value)' includes a kustomization that is already being built")
+    }
+    do throws(SourceError) {
+      let (component, notes) = try loader.loadKustomization(in: path, requestedAt: entry.mark)
+      warnings += notes
+      guard component.kind == .component else {
+        throw SourceError(entry.mark, "'\(entry.value)' is a Kustomization; list it under 'resources', or make it 'kind: Component'")
+      }
+      try accumulate(component, into: &resources, visiting: &visiting)
+    } catch {
+      var error = error
+      if error.mark.file != entry.mark.file { error.notes.append("\(entry.mark): note: included from here") }
+      throw error
+    }
   }
 
   /// ConfigMap then Secret generators, each creating a resource or merging

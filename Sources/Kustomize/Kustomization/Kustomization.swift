@@ -17,6 +17,7 @@ public struct Kustomization: Sendable {
   public var kind: Kind = .kustomization
 
   public var resources: [Located<String>] = []
+  public var components: [Located<String>] = []
   public var namespace: Located<String>?
   public var namePrefix: Located<String>?
   public var nameSuffix: Located<String>?

@@ -6,7 +6,7 @@ struct KustomizationDecoder {
   /// with them would silently give wrong output, so they are errors for now.
   static let notSupportedYet: [String: String] = [
     "patches": "patches", "patchesStrategicMerge": "patches", "patchesJson6902": "patches",
-    "replacements": "replacements", "vars": "vars", "components": "components",
+    "replacements": "replacements", "vars": "vars",
     "configurations": "custom field specs", "crds": "custom field specs", "openapi": "custom schemas",
     "buildMetadata": "build metadata",
   ]
@@ -26,7 +26,7 @@ struct KustomizationDecoder {
     [
       "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
       "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
-      "configMapGenerator", "secretGenerator", "generatorOptions",
+      "configMapGenerator", "secretGenerator", "generatorOptions", "components",
     ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
 
   static let metadataFields: Set<String> = [
@@ -78,6 +78,8 @@ struct KustomizationDecoder {
         }
       case "resources":
         result.resources += try NodeDecoding.stringList(value, field: key)
+      case "components":
+        result.components += try NodeDecoding.stringList(value, field: key)
       case "bases":
         warnings.append("'bases' is deprecated; list the directories in 'resources'")
         result.resources += try NodeDecoding.stringList(value, field: key)
