@@ -69,7 +69,7 @@ public enum JSONWriter {
   }
 
   /// Go's JSON form of a float64: `%f` style in [1e-6, 1e21), else exponent form like `1e+21`.
-  static func goFloat(_ value: Double) -> String {
+  public static func goFloat(_ value: Double) -> String {
     let magnitude = abs(value)
     if magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21) {
       let (negative, digits, point) = FloatFormat.shortestDigits(value)

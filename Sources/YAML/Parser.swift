@@ -14,8 +14,10 @@ public struct Parser {
   public init() {}
 
   /// Parses every document of a stream. An empty document reads as a null scalar.
-  public func parse(_ bytes: [UInt8], file: String) throws(SourceError) -> [Node] {
+  /// `lineOffset` shifts the marks, for YAML embedded in another file.
+  public func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0) throws(SourceError) -> [Node] {
     var builder = TreeBuilder(file: file, maxExpandedNodes: maxExpandedNodes, maxDepth: maxDepth)
+    builder.lineOffset = lineOffset
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else {
       throw SourceError(Mark(file: file, line: 0, column: 0), "cannot initialise the YAML parser")
@@ -27,7 +29,9 @@ public struct Parser {
       var event = yaml_event_t()
       while true {
         guard yaml_parser_parse(&parser, &event) == 1 else {
-          throw Parser.error(of: parser, file: file)
+          var error = Parser.error(of: parser, file: file)
+          error.mark.line += lineOffset
+          throw error
         }
         defer { yaml_event_delete(&event) }
         if event.type == YAML_STREAM_END_EVENT { break }
@@ -37,8 +41,8 @@ public struct Parser {
     }
   }
 
-  public func parse(_ text: String, file: String) throws(SourceError) -> [Node] {
-    try parse(Array(text.utf8), file: file)
+  public func parse(_ text: String, file: String, lineOffset: Int = 0) throws(SourceError) -> [Node] {
+    try parse(Array(text.utf8), file: file, lineOffset: lineOffset)
   }
 
   private static func error(of parser: yaml_parser_t, file: String) -> SourceError {
@@ -66,6 +70,7 @@ private struct TreeBuilder {
   var stack: [Frame] = []
   var anchors: [String: Node] = [:]
   var expandedNodes = 0
+  var lineOffset = 0
 
   init(file: String, maxExpandedNodes: Int, maxDepth: Int) {
     self.file = file
@@ -74,7 +79,7 @@ private struct TreeBuilder {
   }
 
   func mark(_ mark: yaml_mark_t) -> Mark {
-    Mark(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    Mark(file: file, line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1)
   }
 
   mutating func handle(_ event: yaml_event_t) throws(SourceError) {

@@ -29,8 +29,22 @@ public struct Builder {
     var resources = try accumulate(kustomization, visiting: &visiting)
     try HashSuffixTransformer().apply(to: &resources)
     try NameReferenceTransformer().apply(to: &resources)
+    Builder.dropEmptyAnnotations(resources)
     try OrderTransformer(options: kustomization.sortOptions).apply(to: &resources)
     return resources
+  }
+
+  /// kustomize keeps its build state in annotations and removes it at the
+  /// end, taking an annotations map that is then empty (or was null) with it.
+  static func dropEmptyAnnotations(_ resources: ResourceMap) {
+    for resource in resources.resources {
+      guard let metadata = resource.metadata, let annotations = metadata["annotations"] else { continue }
+      switch annotations {
+      case .mapping(let map) where map.entries.isEmpty: metadata["annotations"] = nil
+      case .scalar(let scalar) where scalar.kind == .null: metadata["annotations"] = nil
+      default: break
+      }
+    }
   }
 
   /// Renders built resources as kustomize prints them.
@@ -115,6 +129,12 @@ public struct Builder {
   /// The kustomization's transformers in kustomize's order.
   func transformers(of kustomization: Kustomization) throws(SourceError) -> [any Transformer] {
     var result: [any Transformer] = []
+    if !kustomization.patchesStrategicMerge.isEmpty {
+      result.append(try StrategicMergeFilesTransformer(kustomization.patchesStrategicMerge, in: kustomization, loader: loader))
+    }
+    for patch in kustomization.patches {
+      result.append(try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: false))
+    }
     if let namespace = kustomization.namespace {
       result.append(NamespaceTransformer(namespace: namespace.value))
     }
@@ -128,6 +148,10 @@ public struct Builder {
     }
     if let commonAnnotations = kustomization.commonAnnotations {
       result.append(AnnotationTransformer(pairs: commonAnnotations.value))
+    }
+    for patch in kustomization.patchesJson6902 {
+      guard patch.target != nil else { throw SourceError(patch.mark, "a patchesJson6902 entry needs a 'target'") }
+      result.append(try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: true))
     }
     for replica in kustomization.replicas {
       result.append(ReplicaTransformer(replica: replica))

@@ -30,6 +30,9 @@ public struct Kustomization: Sendable {
   public var configMapGenerator: [Generator] = []
   public var secretGenerator: [Generator] = []
   public var generatorOptions: GeneratorOptions?
+  public var patches: [Patch] = []
+  public var patchesStrategicMerge: [Located<String>] = []
+  public var patchesJson6902: [Patch] = []
 
   public init(file: String, directory: String) {
     self.file = file
@@ -79,6 +82,21 @@ public struct Kustomization: Sendable {
     public init(name: String, count: Int, mark: Mark) {
       self.name = name
       self.count = count
+      self.mark = mark
+    }
+  }
+
+  /// One entry of `patches:` or `patchesJson6902:`: a patch from a file or
+  /// inline, with an optional target selector.
+  public struct Patch: Sendable {
+    public var path: Located<String>?
+    public var patch: Located<String>?
+    public var target: Selector?
+    public var allowNameChange = false
+    public var allowKindChange = false
+    public var mark: Mark
+
+    public init(mark: Mark) {
       self.mark = mark
     }
   }

@@ -5,7 +5,6 @@ struct KustomizationDecoder {
   /// Fields kustomize accepts whose implementation has not landed yet: building
   /// with them would silently give wrong output, so they are errors for now.
   static let notSupportedYet: [String: String] = [
-    "patches": "patches", "patchesStrategicMerge": "patches", "patchesJson6902": "patches",
     "replacements": "replacements", "vars": "vars",
     "configurations": "custom field specs", "crds": "custom field specs", "openapi": "custom schemas",
     "buildMetadata": "build metadata",
@@ -27,6 +26,7 @@ struct KustomizationDecoder {
       "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
       "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
       "configMapGenerator", "secretGenerator", "generatorOptions", "components",
+      "patches", "patchesStrategicMerge", "patchesJson6902",
     ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
 
   static let metadataFields: Set<String> = [
@@ -78,6 +78,18 @@ struct KustomizationDecoder {
         }
       case "resources":
         result.resources += try NodeDecoding.stringList(value, field: key)
+      case "patches":
+        for item in try NodeDecoding.list(value, field: key) {
+          result.patches.append(try decodePatch(item, field: key))
+        }
+      case "patchesJson6902":
+        warnings.append("'patchesJson6902' is deprecated; use 'patches' with a target")
+        for item in try NodeDecoding.list(value, field: key) {
+          result.patchesJson6902.append(try decodePatch(item, field: key))
+        }
+      case "patchesStrategicMerge":
+        warnings.append("'patchesStrategicMerge' is deprecated; use 'patches'")
+        result.patchesStrategicMerge += try NodeDecoding.stringList(value, field: key)
       case "components":
         result.components += try NodeDecoding.stringList(value, field: key)
       case "bases":
@@ -238,6 +250,44 @@ struct KustomizationDecoder {
       throw SourceError(node.mark, "a \(field) entry needs a 'name'")
     }
     return generator
+  }
+
+  func decodePatch(_ node: Node, field: String) throws(SourceError) -> Kustomization.Patch {
+    guard let mapping = try NodeDecoding.mapping(node, field: field) else {
+      throw NodeDecoding.mismatch(field, node, expected: "a map")
+    }
+    let allowed = ["path", "patch", "target", "options"]
+    try NodeDecoding.checkKeys(mapping, allowed: Set(allowed), in: field)
+    var patch = Kustomization.Patch(mark: node.mark)
+    for entry in mapping.entries {
+      let value = entry.value
+      switch NodeDecoding.fieldName(entry.key.value, among: allowed) {
+      case "path":
+        patch.path = try NodeDecoding.optionalString(value, field: "\(field).path").map { Located($0, mark: value.mark) }
+      case "patch":
+        patch.patch = try NodeDecoding.optionalString(value, field: "\(field).patch").map { Located($0, mark: value.mark) }
+      case "target":
+        if !value.isNull { patch.target = try Selector.decode(value, field: "\(field).target") }
+      default:
+        guard let options = try NodeDecoding.mapping(value, field: "\(field).options") else { continue }
+        let names = ["allowNameChange", "allowKindChange"]
+        try NodeDecoding.checkKeys(options, allowed: Set(names), in: "patch options")
+        for option in options.entries {
+          let flag = try NodeDecoding.bool(option.value, field: option.key.value)
+          if NodeDecoding.fieldName(option.key.value, among: names) == "allowNameChange" {
+            patch.allowNameChange = flag
+          } else {
+            patch.allowKindChange = flag
+          }
+        }
+      }
+    }
+    let hasPatch = !(patch.patch?.value.isEmpty ?? true)
+    let hasPath = !(patch.path?.value.isEmpty ?? true)
+    if hasPatch == hasPath {
+      throw SourceError(node.mark, hasPatch ? "a patch may give 'patch' or 'path', not both" : "a patch needs 'patch' or 'path'")
+    }
+    return patch
   }
 
   func decodeGeneratorOptions(_ node: Node) throws(SourceError) -> Kustomization.GeneratorOptions? {

@@ -90,6 +90,13 @@ public struct ResourceMap: Sendable {
     }
   }
 
+  /// Takes a resource out (a patch deleted it).
+  public mutating func remove(_ resource: Resource) {
+    resources.removeAll { $0 === resource }
+    positions.removeAll(keepingCapacity: true)
+    for (index, resource) in resources.enumerated() { positions[resource.id.key] = index }
+  }
+
   /// Puts the resources in a new order (same set).
   public mutating func reorder(_ ordered: [Resource]) {
     resources = ordered

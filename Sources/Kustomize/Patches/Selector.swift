@@ -1,0 +1,193 @@
+import Foundation
+import YAML
+
+/// A patch or replacement target: group, version, kind, name and namespace as
+/// anchored regular expressions, plus label and annotation selectors.
+public struct Selector: Sendable {
+  public var group: String = ""
+  public var version: String = ""
+  public var kind: String = ""
+  public var name: String = ""
+  public var namespace: String = ""
+  public var labelSelector: String = ""
+  public var annotationSelector: String = ""
+  public var mark: Mark
+
+  public init(mark: Mark) {
+    self.mark = mark
+  }
+
+  static let fields = ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]
+
+  static func decode(_ node: Node, field: String) throws(SourceError) -> Selector {
+    guard let mapping = try NodeDecoding.mapping(node, field: field) else {
+      throw NodeDecoding.mismatch(field, node, expected: "a map")
+    }
+    try NodeDecoding.checkKeys(mapping, allowed: Set(fields), in: field)
+    var selector = Selector(mark: node.mark)
+    for entry in mapping.entries {
+      let value = try NodeDecoding.optionalString(entry.value, field: "\(field).\(entry.key.value)") ?? ""
+      switch NodeDecoding.fieldName(entry.key.value, among: fields) {
+      case "group": selector.group = value
+      case "version": selector.version = value
+      case "kind": selector.kind = value
+      case "name": selector.name = value
+      case "namespace": selector.namespace = value
+      case "labelSelector": selector.labelSelector = value
+      default: selector.annotationSelector = value
+      }
+    }
+    return selector
+  }
+
+  /// The compiled form, built once per patch and run against every resource.
+  func matcher() throws(SourceError) -> Matcher {
+    try Matcher(self)
+  }
+
+  struct Matcher {
+    let group, version, kind, name, namespace: Pattern?
+    let labels: LabelSelector
+    let annotations: LabelSelector
+
+    init(_ selector: Selector) throws(SourceError) {
+      func compile(_ text: String) throws(SourceError) -> Pattern? {
+        guard !text.isEmpty else { return nil }
+        guard let pattern = Pattern(text) else {
+          throw SourceError(selector.mark, "'\(text)' is not a valid regular expression")
+        }
+        return pattern
+      }
+      group = try compile(selector.group)
+      version = try compile(selector.version)
+      kind = try compile(selector.kind)
+      name = try compile(selector.name)
+      namespace = try compile(selector.namespace)
+      labels = try LabelSelector(selector.labelSelector, mark: selector.mark)
+      annotations = try LabelSelector(selector.annotationSelector, mark: selector.mark)
+    }
+
+    /// kustomize matches names and namespaces against the original id or the
+    /// current one, and the type against the current one.
+    func matches(_ resource: Resource) -> Bool {
+      let original = resource.originalID
+      let current = resource.id
+      if let namespace,
+        !namespace.matches(original.effectiveNamespaceAsStored) && !namespace.matches(current.effectiveNamespace)
+      {
+        return false
+      }
+      if let name, !name.matches(original.name) && !name.matches(current.name) { return false }
+      let gvk = resource.gvk
+      if let group, !group.matches(gvk.group) { return false }
+      if let version, !version.matches(gvk.version) { return false }
+      if let kind, !kind.matches(gvk.kind) { return false }
+      if !labels.isEmpty && !labels.matches(resource.metadata?["labels"]?.mapping) { return false }
+      if !annotations.isEmpty && !annotations.matches(resource.metadata?["annotations"]?.mapping) { return false }
+      return true
+    }
+  }
+}
+
+/// An anchored regular expression; plain words are compared without a regex engine.
+struct Pattern: @unchecked Sendable {
+  private let literal: String?
+  private let regex: Regex<AnyRegexOutput>?
+
+  init?(_ text: String) {
+    let special = Set("\\^$.*+?()[]{}|".utf8)
+    if text.utf8.contains(where: { special.contains($0) }) {
+      guard let compiled = try? Regex("^(?:" + text + ")$") else { return nil }
+      literal = nil
+      regex = compiled
+    } else {
+      literal = text
+      regex = nil
+    }
+  }
+
+  func matches(_ text: String) -> Bool {
+    if let literal { return literal == text }
+    return (try? regex?.wholeMatch(in: text)) != nil
+  }
+}
+
+/// A Kubernetes label selector: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, comma-separated.
+struct LabelSelector: Sendable {
+  enum Requirement: Sendable {
+    case equals(String, String)
+    case notEquals(String, String)
+    case isIn(String, Set<String>)
+    case notIn(String, Set<String>)
+    case exists(String)
+    case doesNotExist(String)
+  }
+
+  var requirements: [Requirement] = []
+  var isEmpty: Bool { requirements.isEmpty }
+
+  init(_ text: String, mark: Mark) throws(SourceError) {
+    var parts: [String] = []
+    var depth = 0
+    var current = ""
+    for character in text {
+      if character == "(" { depth += 1 }
+      if character == ")" { depth -= 1 }
+      if character == "," && depth == 0 {
+        parts.append(current)
+        current = ""
+      } else {
+        current.append(character)
+      }
+    }
+    if !current.trimmed.isEmpty || !parts.isEmpty { parts.append(current) }
+    for part in parts.map(\.trimmed) {
+      guard !part.isEmpty else { throw SourceError(mark, "empty requirement in selector '\(text)'") }
+      requirements.append(try LabelSelector.requirement(part, in: text, mark: mark))
+    }
+  }
+
+  static func requirement(_ part: String, in text: String, mark: Mark) throws(SourceError) -> Requirement {
+    if part.hasPrefix("!") { return .doesNotExist(String(part.dropFirst()).trimmed) }
+    for (operatorText, isNotIn) in [(" notin ", true), (" in ", false)] {
+      if let range = part.range(of: operatorText) {
+        let key = String(part[..<range.lowerBound]).trimmed
+        var values = String(part[range.upperBound...]).trimmed
+        guard values.hasPrefix("("), values.hasSuffix(")") else {
+          throw SourceError(mark, "selector '\(text)': values of '\(key)' must be in parentheses")
+        }
+        values = String(values.dropFirst().dropLast())
+        let set = Set(values.split(separator: ",").map { String($0).trimmed })
+        return isNotIn ? .notIn(key, set) : .isIn(key, set)
+      }
+    }
+    if let range = part.range(of: "!=") {
+      return .notEquals(String(part[..<range.lowerBound]).trimmed, String(part[range.upperBound...]).trimmed)
+    }
+    if let range = part.range(of: "==") ?? part.range(of: "=") {
+      return .equals(String(part[..<range.lowerBound]).trimmed, String(part[range.upperBound...]).trimmed)
+    }
+    return .exists(part)
+  }
+
+  func matches(_ labels: Mapping?) -> Bool {
+    func value(_ key: String) -> String? { labels?[key]?.scalar?.value }
+    for requirement in requirements {
+      switch requirement {
+      case .equals(let key, let expected): if value(key) != expected { return false }
+      case .notEquals(let key, let unwanted): if value(key) == unwanted { return false }
+      case .isIn(let key, let values): guard let actual = value(key), values.contains(actual) else { return false }
+      case .notIn(let key, let values): if let actual = value(key), values.contains(actual) { return false }
+      case .exists(let key): if value(key) == nil { return false }
+      case .doesNotExist(let key): if value(key) != nil { return false }
+      }
+    }
+    return true
+  }
+}
+
+extension String {
+  var trimmed: String {
+    String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+  }
+}

@@ -1,0 +1,154 @@
+import YAML
+
+/// A strategic merge patch, applied as kustomize applies one.
+///
+/// Maps merge key by key (`null` deletes a key); lists whose schema declares
+/// `patchStrategy: merge` merge by their merge key (or, for lists of scalars,
+/// as a union), the patch's items first, then the remaining items of the
+/// resource; every other list, and every list of a kind without a schema, is
+/// replaced. `$patch: delete`, `$patch: replace` and `$patch: merge` work on
+/// maps, list items and whole resources. kustomize passes the other
+/// directives (`$retainKeys`, `$setElementOrder/...`,
+/// `$deleteFromPrimitiveList/...`) through as ordinary keys, and so does this.
+public struct StrategicMergePatch: Sendable {
+  public var patch: Mapping
+
+  public init(_ patch: Mapping) {
+    self.patch = patch
+  }
+
+  /// The result of patching an object: nil when the patch deletes it.
+  public func apply(to object: Mapping, gvk: GVK) throws(SourceError) -> Mapping? {
+    let root = PatchSchema.roots["\(gvk.group)/\(gvk.version)/\(gvk.kind)"]
+    return try StrategicMergePatch.mergeMap(patch, into: object, type: root)
+  }
+
+  static let directive = "$patch"
+
+  static func directive(of mapping: Mapping) -> String? {
+    mapping[directive]?.scalar?.value
+  }
+
+  /// Merges a patch map into a resource map (nil when the resource has none).
+  static func mergeMap(_ patch: Mapping, into dest: Mapping?, type: Int?) throws(SourceError) -> Mapping? {
+    switch directive(of: patch) {
+    case "delete":
+      return nil
+    case "replace":
+      return cleaned(patch)
+    case nil, "merge":
+      break
+    case let other?:
+      throw SourceError(patch[directive]?.mark ?? patch.mark, "unknown patch directive '$patch: \(other)'")
+    }
+    let result = dest ?? Mapping(mark: patch.mark)
+    let fields = type.map { PatchSchema.types[$0] }
+    for entry in patch.entries where entry.key.value != directive {
+      let key = entry.key.value
+      let field = fields?[key]
+      let merged = try mergeValue(entry.value, into: result[key], field: field)
+      result[key] = merged
+    }
+    if dest != nil { dropEmptyValues(result, except: patch, fields: fields) }
+    return result
+  }
+
+  /// kustomize's merge walks the whole resource and drops fields left empty
+  /// (`key:` with no value), though not an explicit `null` or `~`.
+  static func dropEmptyValues(_ map: Mapping, except patch: Mapping?, fields: [String: PatchSchema.Field]?) {
+    map.entries.removeAll { entry in
+      guard patch?[entry.key.value] == nil, case .scalar(let scalar) = entry.value else { return false }
+      return scalar.kind == .null && scalar.value.isEmpty && scalar.style == .plain
+    }
+    for entry in map.entries where patch?[entry.key.value] == nil {
+      let field = fields?[entry.key.value]
+      switch entry.value {
+      case .mapping(let child):
+        dropEmptyValues(child, except: nil, fields: field?.type.map { PatchSchema.types[$0] })
+      case .sequence(let list):
+        guard let field, field.strategy.split(separator: ",").contains("merge"), !field.mergeKey.isEmpty else { continue }
+        for case .mapping(let item) in list.items {
+          dropEmptyValues(item, except: nil, fields: field.type.map { PatchSchema.types[$0] })
+        }
+      case .scalar:
+        break
+      }
+    }
+  }
+
+  static func mergeValue(_ patch: Node, into dest: Node?, field: PatchSchema.Field?) throws(SourceError) -> Node? {
+    switch patch {
+    case .scalar(let scalar):
+      return scalar.kind == .null ? nil : patch
+    case .mapping(let patchMap):
+      if field?.strategy == "replace" { return cleaned(patchMap).map(Node.mapping) }
+      let destMap: Mapping? = if case .mapping(let map)? = dest { map } else { nil }
+      return try mergeMap(patchMap, into: destMap, type: field?.type).map(Node.mapping)
+    case .sequence(let patchList):
+      let destList: SequenceNode? = if case .sequence(let list)? = dest { list } else { nil }
+      return .sequence(try mergeList(patchList, into: destList, field: field))
+    }
+  }
+
+  static func mergeList(_ patch: SequenceNode, into dest: SequenceNode?, field: PatchSchema.Field?) throws(SourceError) -> SequenceNode {
+    // `- $patch: replace` among the items replaces the whole list with the others.
+    let replaces = patch.items.contains { item in
+      if case .mapping(let map) = item, directive(of: map) == "replace" { return true }
+      return false
+    }
+    let strategy = field?.strategy ?? ""
+    guard !replaces, strategy.split(separator: ",").contains("merge"), let dest else {
+      return SequenceNode(patch.items.compactMap(cleanedItem), mark: patch.mark)
+    }
+    guard let key = field?.mergeKey, !key.isEmpty else {
+      // A list of scalars that merges: the union, patch values first.
+      var seen: Set<String> = []
+      var items: [Node] = []
+      for item in patch.items + dest.items {
+        let value = item.scalar?.value ?? ""
+        if seen.insert(value).inserted { items.append(item) }
+      }
+      return SequenceNode(items, mark: dest.mark)
+    }
+    func keyValue(_ item: Node) -> String? { item.mapping?[key]?.scalar?.value }
+    var used: Set<Int> = []
+    var merged: [Node] = []
+    for item in patch.items {
+      guard case .mapping(let patchItem) = item, let value = keyValue(item) else {
+        if let kept = cleanedItem(item) { merged.append(kept) }
+        continue
+      }
+      let match = dest.items.indices.first { !used.contains($0) && keyValue(dest.items[$0]) == value }
+      if let match { used.insert(match) }
+      if directive(of: patchItem) == "delete" { continue }
+      let destItem: Mapping? = match.flatMap { dest.items[$0].mapping }
+      if let result = try mergeMap(patchItem, into: destItem, type: field?.type) {
+        merged.append(.mapping(result))
+      }
+    }
+    for (index, item) in dest.items.enumerated() where !used.contains(index) {
+      if case .mapping(let map) = item { dropEmptyValues(map, except: nil, fields: field?.type.map { PatchSchema.types[$0] }) }
+      merged.append(item)
+    }
+    return SequenceNode(merged, mark: dest.mark)
+  }
+
+  /// A patch value placed where the resource has nothing: directives resolved, nulls dropped.
+  static func cleaned(_ map: Mapping) -> Mapping? {
+    (try? mergeMap(map.copyWithoutDirective(), into: nil, type: nil)) ?? nil
+  }
+
+  static func cleanedItem(_ item: Node) -> Node? {
+    guard case .mapping(let map) = item else { return item }
+    switch directive(of: map) {
+    case "delete", "replace": return nil
+    default: return cleaned(map).map(Node.mapping)
+    }
+  }
+}
+
+extension Mapping {
+  func copyWithoutDirective() -> Mapping {
+    Mapping(entries.filter { $0.key.value != StrategicMergePatch.directive }.map { Mapping.Entry(key: $0.key, value: $0.value.deepCopy()) }, mark: mark)
+  }
+}
