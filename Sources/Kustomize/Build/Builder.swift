@@ -159,6 +159,34 @@ public struct Builder {
     for image in kustomization.images {
       result.append(try ImageTransformer(image: image))
     }
+    if !kustomization.replacements.isEmpty {
+      result.append(ReplacementTransformer(try replacements(of: kustomization)))
+    }
+    return result
+  }
+
+  /// The kustomization's replacements, those in files read now.
+  func replacements(of kustomization: Kustomization) throws(SourceError) -> [Replacement] {
+    var result: [Replacement] = []
+    for entry in kustomization.replacements {
+      switch entry {
+      case .inline(let replacement):
+        result.append(replacement)
+      case .path(let path):
+        let file = Path.join(kustomization.directory, path.value)
+        guard loader.fileSystem.kind(of: file) == .file else {
+          throw SourceError(path.mark, "replacement file '\(path.value)' not found: no file at '\(file)'")
+        }
+        try loader.checkWithinRoot(file, root: kustomization.directory, entry: path)
+        for document in try loader.parse(file, at: path.mark) where !document.isNull {
+          if case .sequence(let list) = document {
+            for item in list.items { result.append(try Replacement.decode(item, field: "replacements")) }
+          } else {
+            result.append(try Replacement.decode(document, field: "replacements"))
+          }
+        }
+      }
+    }
     return result
   }
 

@@ -33,6 +33,7 @@ public struct Kustomization: Sendable {
   public var patches: [Patch] = []
   public var patchesStrategicMerge: [Located<String>] = []
   public var patchesJson6902: [Patch] = []
+  public var replacements: [ReplacementEntry] = []
 
   public init(file: String, directory: String) {
     self.file = file
@@ -99,6 +100,12 @@ public struct Kustomization: Sendable {
     public init(mark: Mark) {
       self.mark = mark
     }
+  }
+
+  /// One entry of `replacements:`: written inline or kept in a file.
+  public enum ReplacementEntry: Sendable {
+    case inline(Replacement)
+    case path(Located<String>)
   }
 
   /// One entry of `configMapGenerator:` or `secretGenerator:`.

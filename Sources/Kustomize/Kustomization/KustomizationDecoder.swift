@@ -5,7 +5,7 @@ struct KustomizationDecoder {
   /// Fields kustomize accepts whose implementation has not landed yet: building
   /// with them would silently give wrong output, so they are errors for now.
   static let notSupportedYet: [String: String] = [
-    "replacements": "replacements", "vars": "vars",
+    "vars": "vars",
     "configurations": "custom field specs", "crds": "custom field specs", "openapi": "custom schemas",
     "buildMetadata": "build metadata",
   ]
@@ -26,7 +26,7 @@ struct KustomizationDecoder {
       "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
       "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
       "configMapGenerator", "secretGenerator", "generatorOptions", "components",
-      "patches", "patchesStrategicMerge", "patchesJson6902",
+      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements",
     ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
 
   static let metadataFields: Set<String> = [
@@ -81,6 +81,15 @@ struct KustomizationDecoder {
       case "patches":
         for item in try NodeDecoding.list(value, field: key) {
           result.patches.append(try decodePatch(item, field: key))
+        }
+      case "replacements":
+        for item in try NodeDecoding.list(value, field: key) {
+          if let map = item.mapping, let path = map["path"] {
+            try NodeDecoding.checkKeys(map, allowed: ["path"], in: "a replacement given by path")
+            result.replacements.append(.path(Located(try NodeDecoding.string(path, field: "path"), mark: path.mark)))
+          } else {
+            result.replacements.append(.inline(try Replacement.decode(item, field: key)))
+          }
         }
       case "patchesJson6902":
         warnings.append("'patchesJson6902' is deprecated; use 'patches' with a target")

@@ -123,10 +123,8 @@ public struct JSONPatch: Sendable {
       let (parent, token) = try parentAndToken(step.path, in: document, step: step)
       switch parent {
       case .mapping(let mapping):
-        guard let index = mapping.index(of: token) else {
-          throw failure(step, "replace: there is no '\(token)' to replace")
-        }
-        mapping.entries[index].value = step.value!.deepCopy()
+        // kustomize's JSON patch library lets `replace` set a key that is missing, when its map exists.
+        mapping[token] = step.value!.deepCopy()
       case .sequence(let sequence):
         let index = try self.index(token, count: sequence.items.count, allowEnd: false, step: step)
         sequence.items[index] = step.value!.deepCopy()

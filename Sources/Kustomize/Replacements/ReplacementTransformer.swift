@@ -1,0 +1,131 @@
+import Foundation
+import YAML
+
+/// `replacements:`: copies values between resources, last of a kustomization's transformers.
+public struct ReplacementTransformer: Transformer {
+  public var replacements: [Replacement]
+
+  public init(_ replacements: [Replacement]) {
+    self.replacements = replacements
+  }
+
+  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+    for replacement in replacements { try apply(replacement, to: resources) }
+    try resources.reindex(after: "replacements")
+  }
+
+  func apply(_ replacement: Replacement, to resources: ResourceMap) throws(SourceError) {
+    let value = try self.value(of: replacement.source, in: resources)
+    for target in replacement.targets {
+      guard let select = target.select else {
+        throw SourceError(target.mark, "a replacement target must say which resources to 'select'")
+      }
+      let labels = try LabelSelector(select.labelSelector, mark: target.mark)
+      let annotations = try LabelSelector(select.annotationSelector, mark: target.mark)
+      let rejectLabels = try target.reject.map { (reject) throws(SourceError) in
+        (try LabelSelector(reject.labelSelector, mark: target.mark), try LabelSelector(reject.annotationSelector, mark: target.mark))
+      }
+      for resource in resources.resources {
+        let metadata = resource.metadata
+        if !labels.matches(metadata?["labels"]?.mapping) || !annotations.matches(metadata?["annotations"]?.mapping) {
+          continue
+        }
+        let rejectedBySelector = zip(target.reject, rejectLabels).contains { reject, selectors in
+          (!reject.labelSelector.isEmpty || !reject.annotationSelector.isEmpty)
+            && selectors.0.matches(metadata?["labels"]?.mapping) && selectors.1.matches(metadata?["annotations"]?.mapping)
+        }
+        if rejectedBySelector { continue }
+        let ids = resource.allIDs
+        guard ids.contains(where: select.selects) else { continue }
+        if target.reject.contains(where: { reject in reject.hasID && ids.contains(where: reject.selects) }) { continue }
+        try copy(value, into: resource, target: target)
+        resource.refreshIdentity()
+      }
+    }
+  }
+
+  /// The source value, cut by the source's delimiter and index when given.
+  func value(of source: Replacement.Source, in resources: ResourceMap) throws(SourceError) -> Node {
+    var matches: [Resource] = []
+    for resource in resources.resources where resource.allIDs.contains(where: source.selector.selects) {
+      matches.append(resource)
+    }
+    guard matches.count == 1 else {
+      throw SourceError(
+        source.mark,
+        matches.isEmpty ? "the replacement source selects no resource" : "the replacement source selects several resources: "
+          + matches.map(\.id.description).joined(separator: ", "))
+    }
+    let path = FieldPath(source.fieldPath)
+    guard let value = path.lookup(in: matches[0].object), !value.isEmptyValue else {
+      throw SourceError(source.mark, "fieldPath '\(source.fieldPath)' is missing in the replacement source \(matches[0].id)")
+    }
+    guard !source.options.delimiter.isEmpty else { return value }
+    guard case .scalar(var scalar) = value else {
+      throw SourceError(source.mark, "a delimiter can only cut a scalar value")
+    }
+    let parts = scalar.value.components(separatedBy: source.options.delimiter)
+    guard source.options.index >= 0, source.options.index < parts.count else {
+      throw SourceError(source.mark, "options.index \(source.options.index) is out of bounds for value \(scalar.value)")
+    }
+    scalar.value = parts[source.options.index]
+    scalar.kind = .string
+    return .scalar(scalar)
+  }
+
+  func copy(_ value: Node, into resource: Resource, target: Replacement.Target) throws(SourceError) {
+    for fieldPath in target.fieldPaths {
+      let path = FieldPath(fieldPath)
+      let slots = path.targets(in: resource.object, create: target.options.create ? value : nil)
+      guard !slots.isEmpty else {
+        let what = target.options.create ? "find or create" : "find"
+        throw SourceError(target.mark, "unable to \(what) field '\(fieldPath)' in replacement target \(resource.id)")
+      }
+      for slot in slots {
+        slot.set(try replaced(slot.value, with: value, options: target.options, at: target.mark))
+      }
+    }
+  }
+
+  /// Scalars keep their type and take the text (so "3" lands in an integer
+  /// field as 3); a created field reads its type from the text; maps and
+  /// lists are copied whole.
+  func replaced(_ current: Node?, with value: Node, options: Replacement.Options, at mark: Mark) throws(SourceError) -> Node {
+    var value = value.deepCopy()
+    if !options.delimiter.isEmpty {
+      guard case .scalar(let target) = current ?? .scalar(Scalar("", kind: .null)), case .scalar(var source) = value else {
+        throw SourceError(mark, "a delimiter can only be used with scalar values")
+      }
+      var parts = target.value.components(separatedBy: options.delimiter)
+      if options.index < 0 {
+        parts.insert(source.value, at: 0)
+      } else if options.index >= parts.count {
+        parts.append(source.value)
+      } else {
+        parts[options.index] = source.value
+      }
+      source.value = parts.joined(separator: options.delimiter)
+      value = .scalar(source)
+    }
+    guard case .scalar(let text) = value, case .scalar(var target)? = current else { return value }
+    target.value = text.value
+    if target.kind == .null {
+      target.kind = ScalarResolver.resolveCore(text.value)
+    } else if target.kind != .string && ScalarResolver.resolveCore(text.value) != target.kind {
+      target.kind = .string
+    }
+    target.style = .plain
+    return .scalar(target)
+  }
+}
+
+extension Node {
+  /// Missing content for a replacement source: null, an empty string, map or list.
+  var isEmptyValue: Bool {
+    switch self {
+    case .scalar(let scalar): scalar.kind == .null
+    case .sequence(let list): list.items.isEmpty
+    case .mapping(let map): map.entries.isEmpty
+    }
+  }
+}
