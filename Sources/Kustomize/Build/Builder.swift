@@ -26,9 +26,12 @@ public struct Builder {
     let (kustomization, notes) = try loader.loadKustomization(in: root, requestedAt: nil)
     warnings += notes
     var visiting: [String] = []
-    var resources = try accumulate(kustomization, visiting: &visiting)
+    var accumulation = Accumulation()
+    try accumulate(kustomization, into: &accumulation, visiting: &visiting)
+    var resources = accumulation.resources
     try HashSuffixTransformer().apply(to: &resources)
-    try NameReferenceTransformer().apply(to: &resources)
+    try NameReferenceTransformer(table: accumulation.config.nameReference).apply(to: &resources)
+    try VarTransformer(vars: accumulation.vars, fieldSpecs: accumulation.config.varReference).apply(to: &resources)
     Builder.dropEmptyAnnotations(resources)
     try OrderTransformer(options: kustomization.sortOptions).apply(to: &resources)
     return resources
@@ -52,40 +55,68 @@ public struct Builder {
     try Emitter().emit(resources.resources.map { .mapping($0.object) })
   }
 
-  /// Loads a kustomization's resources and applies its own transformers.
-  mutating func accumulate(_ kustomization: Kustomization, visiting: inout [String]) throws(SourceError) -> ResourceMap {
+  /// What a kustomization and those it includes have built so far.
+  struct Accumulation {
     var resources = ResourceMap()
-    try accumulate(kustomization, into: &resources, visiting: &visiting)
-    return resources
+    var config = TransformerConfig()
+    var vars: [Var] = []
+
+    /// Takes in what an included kustomization built.
+    mutating func absorb(_ other: Accumulation) throws(SourceError) {
+      try resources.append(contentsOf: other.resources)
+      config.merge(other.config)
+      try addVars(other.vars)
+    }
+
+    mutating func addVars(_ added: [Var]) throws(SourceError) {
+      for variable in added {
+        if let existing = vars.first(where: { $0.name == variable.name }) {
+          throw SourceError(variable.mark, "var '\(variable.name)' already encountered", notes: ["\(existing.mark): note: first defined here"])
+        }
+        vars.append(variable)
+      }
+    }
   }
 
-  /// Adds a kustomization's resources to `resources`, then runs its
-  /// generators, its components (which see and change everything so far) and
-  /// its transformers, in kustomize's order.
+  /// Adds a kustomization's resources, then its configurations, generators,
+  /// components (which see and change everything so far), transformers and
+  /// vars, in kustomize's order.
   mutating func accumulate(
-    _ kustomization: Kustomization, into resources: inout ResourceMap, visiting: inout [String]
+    _ kustomization: Kustomization, into accumulation: inout Accumulation, visiting: inout [String]
   ) throws(SourceError) {
     let realDirectory = loader.fileSystem.realPath(kustomization.directory) ?? kustomization.directory
     visiting.append(realDirectory)
     defer { visiting.removeLast() }
 
     for entry in kustomization.resources {
-      for resource in try load(entry, from: kustomization, visiting: &visiting) {
-        try resources.append(resource)
-      }
+      try load(entry, from: kustomization, into: &accumulation, visiting: &visiting)
     }
-    try runGenerators(of: kustomization, into: &resources)
+    for entry in kustomization.configurations {
+      accumulation.config.merge(try loadConfiguration(entry, in: kustomization))
+    }
+    try runGenerators(of: kustomization, into: &accumulation.resources)
     for entry in kustomization.components {
-      try applyComponent(entry, from: kustomization, to: &resources, visiting: &visiting)
+      try applyComponent(entry, from: kustomization, to: &accumulation, visiting: &visiting)
     }
-    for transformer in try transformers(of: kustomization) {
-      try transformer.apply(to: &resources)
+    for transformer in try transformers(of: kustomization, config: accumulation.config) {
+      try transformer.apply(to: &accumulation.resources)
     }
+    try accumulation.addVars(kustomization.vars)
+  }
+
+  /// A `configurations:` file of extra field specs.
+  func loadConfiguration(_ entry: Located<String>, in kustomization: Kustomization) throws(SourceError) -> TransformerConfig {
+    let file = Path.join(kustomization.directory, entry.value)
+    guard loader.fileSystem.kind(of: file) == .file else {
+      throw SourceError(entry.mark, "configuration file '\(entry.value)' not found: no file at '\(file)'")
+    }
+    try loader.checkWithinRoot(file, root: kustomization.directory, entry: entry)
+    return try TransformerConfig.decode(try loader.parse(file, at: entry.mark))
   }
 
   /// One `components:` entry: a directory whose kustomization is a Component.
   mutating func applyComponent(
-    _ entry: Located<String>, from kustomization: Kustomization, to resources: inout ResourceMap,
+    _ entry: Located<String>, from kustomization: Kustomization, to accumulation: inout Accumulation,
     visiting: inout [String]
   ) throws(SourceError) {
     if Loader.isRemote(entry.value) {
@@ -104,7 +135,7 @@ public struct Builder {
       guard component.kind == .component else {
         throw SourceError(entry.mark, "'\(entry.value)' is a Kustomization; list it under 'resources', or make it 'kind: Component'")
       }
-      try accumulate(component, into: &resources, visiting: &visiting)
+      try accumulate(component, into: &accumulation, visiting: &visiting)
     } catch {
       var error = error
       if error.mark.file != entry.mark.file { error.notes.append("\(entry.mark): note: included from here") }
@@ -127,7 +158,7 @@ public struct Builder {
   }
 
   /// The kustomization's transformers in kustomize's order.
-  func transformers(of kustomization: Kustomization) throws(SourceError) -> [any Transformer] {
+  func transformers(of kustomization: Kustomization, config: TransformerConfig = TransformerConfig()) throws(SourceError) -> [any Transformer] {
     var result: [any Transformer] = []
     if !kustomization.patchesStrategicMerge.isEmpty {
       result.append(try StrategicMergeFilesTransformer(kustomization.patchesStrategicMerge, in: kustomization, loader: loader))
@@ -136,28 +167,28 @@ public struct Builder {
       result.append(try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: false))
     }
     if let namespace = kustomization.namespace {
-      result.append(NamespaceTransformer(namespace: namespace.value))
+      result.append(NamespaceTransformer(namespace: namespace.value, fieldSpecs: config.namespace))
     }
     result.append(
       PrefixSuffixTransformer(prefix: kustomization.namePrefix?.value ?? "", suffix: kustomization.nameSuffix?.value ?? ""))
     for label in kustomization.labels {
-      result.append(LabelTransformer(label: label))
+      result.append(LabelTransformer(label: label, config: config))
     }
     if let commonLabels = kustomization.commonLabels {
-      result.append(LabelTransformer(pairs: commonLabels.value, fieldSpecs: DefaultFieldSpecs.commonLabels))
+      result.append(LabelTransformer(pairs: commonLabels.value, fieldSpecs: config.commonLabels))
     }
     if let commonAnnotations = kustomization.commonAnnotations {
-      result.append(AnnotationTransformer(pairs: commonAnnotations.value))
+      result.append(AnnotationTransformer(pairs: commonAnnotations.value, fieldSpecs: config.commonAnnotations))
     }
     for patch in kustomization.patchesJson6902 {
       guard patch.target != nil else { throw SourceError(patch.mark, "a patchesJson6902 entry needs a 'target'") }
       result.append(try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: true))
     }
     for replica in kustomization.replicas {
-      result.append(ReplicaTransformer(replica: replica))
+      result.append(ReplicaTransformer(replica: replica, fieldSpecs: config.replicas))
     }
     for image in kustomization.images {
-      result.append(try ImageTransformer(image: image))
+      result.append(try ImageTransformer(image: image, fieldSpecs: config.images))
     }
     if !kustomization.replacements.isEmpty {
       result.append(ReplacementTransformer(try replacements(of: kustomization)))
@@ -191,9 +222,10 @@ public struct Builder {
   }
 
   /// One `resources:` entry: a file of resources or a directory holding a kustomization.
-  mutating func load(_ entry: Located<String>, from kustomization: Kustomization, visiting: inout [String])
-    throws(SourceError) -> [Resource]
-  {
+  mutating func load(
+    _ entry: Located<String>, from kustomization: Kustomization, into accumulation: inout Accumulation,
+    visiting: inout [String]
+  ) throws(SourceError) {
     if Loader.isRemote(entry.value) {
       throw SourceError(
         entry.mark, "remote resource '\(entry.value)' is not supported: mrgen reads only local files; vendor the files and list their path")
@@ -204,7 +236,9 @@ public struct Builder {
       throw SourceError(entry.mark, "resource '\(entry.value)' not found: no file or directory at '\(path)'")
     case .file:
       try loader.checkWithinRoot(path, root: kustomization.directory, entry: entry)
-      return try loader.loadResources(path, entry: entry)
+      for resource in try loader.loadResources(path, entry: entry) {
+        try accumulation.resources.append(resource)
+      }
     case .directory:
       let real = loader.fileSystem.realPath(path) ?? path
       if visiting.contains(real) {
@@ -216,7 +250,9 @@ public struct Builder {
         if nested.kind == .component {
           throw SourceError(entry.mark, "'\(entry.value)' is a Component; list it under 'components', not 'resources'")
         }
-        return try accumulate(nested, visiting: &visiting).resources
+        var included = Accumulation()
+        try accumulate(nested, into: &included, visiting: &visiting)
+        try accumulation.absorb(included)
       } catch {
         var error = error
         if error.mark.file != entry.mark.file {
@@ -226,4 +262,5 @@ public struct Builder {
       }
     }
   }
+
 }

@@ -34,6 +34,8 @@ public struct Kustomization: Sendable {
   public var patchesStrategicMerge: [Located<String>] = []
   public var patchesJson6902: [Patch] = []
   public var replacements: [ReplacementEntry] = []
+  public var configurations: [Located<String>] = []
+  public var vars: [Var] = []
 
   public init(file: String, directory: String) {
     self.file = file

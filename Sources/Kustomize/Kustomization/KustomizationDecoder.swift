@@ -5,8 +5,7 @@ struct KustomizationDecoder {
   /// Fields kustomize accepts whose implementation has not landed yet: building
   /// with them would silently give wrong output, so they are errors for now.
   static let notSupportedYet: [String: String] = [
-    "vars": "vars",
-    "configurations": "custom field specs", "crds": "custom field specs", "openapi": "custom schemas",
+    "crds": "custom field specs from CRDs", "openapi": "custom schemas",
     "buildMetadata": "build metadata",
   ]
 
@@ -26,7 +25,7 @@ struct KustomizationDecoder {
       "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
       "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
       "configMapGenerator", "secretGenerator", "generatorOptions", "components",
-      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements",
+      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configurations", "vars",
     ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
 
   static let metadataFields: Set<String> = [
@@ -82,6 +81,10 @@ struct KustomizationDecoder {
         for item in try NodeDecoding.list(value, field: key) {
           result.patches.append(try decodePatch(item, field: key))
         }
+      case "configurations":
+        result.configurations += try NodeDecoding.stringList(value, field: key)
+      case "vars":
+        for item in try NodeDecoding.list(value, field: key) { result.vars.append(try Var.decode(item)) }
       case "replacements":
         for item in try NodeDecoding.list(value, field: key) {
           if let map = item.mapping, let path = map["path"] {

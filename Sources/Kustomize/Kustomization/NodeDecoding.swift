@@ -98,6 +98,13 @@ enum NodeDecoding {
     }
   }
 
+  /// A field of a decoded map, its key matched as kustomize's JSON decoding matches it (ignoring case).
+  static func field(_ map: Mapping, _ name: String) -> Node? {
+    if let exact = map[name] { return exact }
+    let folded = name.lowercased()
+    return map.entries.first { $0.key.value.lowercased() == folded }?.value
+  }
+
   /// The field a key names. kustomize decodes kustomizations as JSON, whose
   /// field matching ignores case (`nameprefix` sets `namePrefix`), so this does too.
   static func fieldName<Names: Swift.Sequence<String>>(_ key: String, among names: Names) -> String {

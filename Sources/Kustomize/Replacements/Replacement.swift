@@ -53,11 +53,11 @@ public struct Replacement: Sendable {
       throw NodeDecoding.mismatch(field, node, expected: "a map")
     }
     try NodeDecoding.checkKeys(map, allowed: ["source", "targets"], in: "a replacement")
-    guard let sourceNode = map["source"], !sourceNode.isNull else {
+    guard let sourceNode = NodeDecoding.field(map, "source"), !sourceNode.isNull else {
       throw SourceError(node.mark, "a replacement needs a 'source'")
     }
     var targets: [Target] = []
-    for item in try NodeDecoding.list(map["targets"] ?? .scalar(Scalar("", kind: .null)), field: "targets") {
+    for item in try NodeDecoding.list(NodeDecoding.field(map, "targets") ?? .scalar(Scalar("", kind: .null)), field: "targets") {
       targets.append(try decodeTarget(item))
     }
     return Replacement(source: try decodeSource(sourceNode), targets: targets, mark: node.mark)
@@ -112,11 +112,11 @@ public struct Replacement: Sendable {
       throw NodeDecoding.mismatch("source", node, expected: "a map")
     }
     try NodeDecoding.checkKeys(map, allowed: Set(idFields + ["fieldPath", "options"]), in: "a replacement source")
-    let fieldPath = try map["fieldPath"].flatMap { (value) throws(SourceError) in try NodeDecoding.optionalString(value, field: "fieldPath") } ?? ""
+    let fieldPath = try NodeDecoding.field(map, "fieldPath").flatMap { (value) throws(SourceError) in try NodeDecoding.optionalString(value, field: "fieldPath") } ?? ""
     return Source(
       selector: try decodeSelector(node, field: "source", allowLabels: false),
       fieldPath: fieldPath.isEmpty ? defaultFieldPath : fieldPath,
-      options: try decodeOptions(map["options"]), mark: node.mark)
+      options: try decodeOptions(NodeDecoding.field(map, "options")), mark: node.mark)
   }
 
   static func decodeTarget(_ node: Node) throws(SourceError) -> Target {
@@ -125,18 +125,18 @@ public struct Replacement: Sendable {
     }
     try NodeDecoding.checkKeys(map, allowed: ["select", "reject", "fieldPaths", "options"], in: "a replacement target")
     var select: ResourceSelector?
-    if let selectNode = map["select"], !selectNode.isNull {
+    if let selectNode = NodeDecoding.field(map, "select"), !selectNode.isNull {
       select = try decodeSelector(selectNode, field: "select", allowLabels: true)
     }
     var reject: [ResourceSelector] = []
-    if let rejectNode = map["reject"] {
+    if let rejectNode = NodeDecoding.field(map, "reject") {
       for item in try NodeDecoding.list(rejectNode, field: "reject") {
         reject.append(try decodeSelector(item, field: "reject", allowLabels: true))
       }
     }
-    var fieldPaths = try map["fieldPaths"].map { (value) throws(SourceError) in try NodeDecoding.stringList(value, field: "fieldPaths").map(\.value) } ?? []
+    var fieldPaths = try NodeDecoding.field(map, "fieldPaths").map { (value) throws(SourceError) in try NodeDecoding.stringList(value, field: "fieldPaths").map(\.value) } ?? []
     if fieldPaths.isEmpty { fieldPaths = [defaultFieldPath] }
     return Target(
-      select: select, reject: reject, fieldPaths: fieldPaths, options: try decodeOptions(map["options"]), mark: node.mark)
+      select: select, reject: reject, fieldPaths: fieldPaths, options: try decodeOptions(NodeDecoding.field(map, "options")), mark: node.mark)
   }
 }

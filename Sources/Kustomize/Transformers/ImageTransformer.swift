@@ -4,10 +4,13 @@ import YAML
 /// container whose image has that name, wherever they sit in the object.
 public struct ImageTransformer: Transformer {
   public var image: Kustomization.Image
+  /// Image fields beyond the `containers` lists, from `configurations:`.
+  public var fieldSpecs: [FieldSpec]
   let matcher: ImageNameMatcher
 
-  public init(image: Kustomization.Image) throws(SourceError) {
+  public init(image: Kustomization.Image, fieldSpecs: [FieldSpec] = []) throws(SourceError) {
     self.image = image
+    self.fieldSpecs = fieldSpecs
     guard let matcher = ImageNameMatcher(name: image.name) else {
       throw SourceError(image.mark, "image name '\(image.name)' is not a valid pattern")
     }
@@ -15,7 +18,15 @@ public struct ImageTransformer: Transformer {
   }
 
   public func apply(to resources: inout ResourceMap) throws(SourceError) {
-    for resource in resources.resources { update(.mapping(resource.object)) }
+    for resource in resources.resources {
+      update(.mapping(resource.object))
+      for spec in fieldSpecs where spec.applies(to: resource.gvk) {
+        try spec.visit(resource.object, creating: nil) { (parent, index) throws(SourceError) in
+          guard case .scalar(let scalar) = parent.entries[index].value, let updated = updated(scalar.value) else { return }
+          parent.entries[index].value = .scalar(.string(updated, mark: scalar.mark))
+        }
+      }
+    }
   }
 
   private func update(_ node: Node) {
@@ -38,9 +49,15 @@ public struct ImageTransformer: Transformer {
 
   private func updateContainer(_ container: Mapping) {
     guard let index = container.index(of: "image"), case .scalar(let scalar) = container.entries[index].value,
-      matcher.matches(scalar.value)
+      let updated = updated(scalar.value)
     else { return }
-    var reference = ImageReference(scalar.value)
+    container.entries[index].value = .scalar(.string(updated, mark: scalar.mark))
+  }
+
+  /// The new reference for an image this entry names, else nil.
+  private func updated(_ value: String) -> String? {
+    guard matcher.matches(value) else { return nil }
+    var reference = ImageReference(value)
     if let newName = image.newName, !newName.isEmpty { reference.name = newName }
     let newTag = image.newTag ?? ""
     let digest = image.digest ?? ""
@@ -49,7 +66,7 @@ public struct ImageTransformer: Transformer {
       reference.tag = newTag
       reference.digest = digest
     }
-    container.entries[index].value = .scalar(.string(reference.description, mark: scalar.mark))
+    return reference.description
   }
 }
 

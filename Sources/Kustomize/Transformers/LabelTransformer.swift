@@ -11,12 +11,12 @@ public struct LabelTransformer: Transformer {
   }
 
   /// The transformer for one `labels:` entry, with the field specs its flags select.
-  public init(label: Kustomization.Label) {
+  public init(label: Kustomization.Label, config: TransformerConfig = TransformerConfig()) {
     var specs = label.fields
     if label.includeSelectors {
-      specs += DefaultFieldSpecs.commonLabels
+      specs += config.commonLabels
     } else {
-      if label.includeTemplates { specs += DefaultFieldSpecs.templateLabels }
+      if label.includeTemplates { specs += config.templateLabels }
       specs.append(DefaultFieldSpecs.metadataLabels)
     }
     self.init(pairs: label.pairs, fieldSpecs: FieldSpec.merged(specs))

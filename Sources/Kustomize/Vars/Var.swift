@@ -1,0 +1,179 @@
+import YAML
+
+/// A `vars:` entry (deprecated in kustomize, still common): a name for a field
+/// of some resource, substituted for `$(NAME)` in the var-reference fields.
+public struct Var: Sendable {
+  public var name: String
+  public var target: GVK
+  public var objectName: String
+  public var namespace: String
+  public var fieldPath: String
+  public var mark: Mark
+
+  static func decode(_ node: Node) throws(SourceError) -> Var {
+    guard case .mapping(let map) = node else { throw NodeDecoding.mismatch("vars", node, expected: "a map") }
+    try NodeDecoding.checkKeys(map, allowed: ["name", "objref", "fieldref"], in: "a var")
+    guard let name = try NodeDecoding.field(map, "name").flatMap({ (value) throws(SourceError) in try NodeDecoding.optionalString(value, field: "name") }),
+      !name.isEmpty
+    else {
+      throw SourceError(node.mark, "a var needs a 'name'")
+    }
+    var variable = Var(name: name, target: GVK(), objectName: "", namespace: "", fieldPath: "metadata.name", mark: node.mark)
+    if let objref = try NodeDecoding.field(map, "objref").flatMap({ (value) throws(SourceError) in try NodeDecoding.mapping(value, field: "objref") }) {
+      let fields = ["apiVersion", "group", "version", "kind", "name", "namespace"]
+      try NodeDecoding.checkKeys(objref, allowed: Set(fields), in: "objref")
+      for entry in objref.entries {
+        let value = try NodeDecoding.optionalString(entry.value, field: "objref.\(entry.key.value)") ?? ""
+        switch NodeDecoding.fieldName(entry.key.value, among: fields) {
+        case "apiVersion":
+          let split = GVK(apiVersion: value, kind: "")
+          variable.target.group = split.group
+          variable.target.version = split.version
+        case "group": variable.target.group = value
+        case "version": variable.target.version = value
+        case "kind": variable.target.kind = value
+        case "name": variable.objectName = value
+        default: variable.namespace = value
+        }
+      }
+    }
+    if let fieldref = try NodeDecoding.field(map, "fieldref").flatMap({ (value) throws(SourceError) in try NodeDecoding.mapping(value, field: "fieldref") }) {
+      try NodeDecoding.checkKeys(fieldref, allowed: ["fieldPath"], in: "fieldref")
+      if let path = try NodeDecoding.field(fieldref, "fieldPath").flatMap({ (value) throws(SourceError) in try NodeDecoding.optionalString(value, field: "fieldPath") }),
+        !path.isEmpty
+      {
+        variable.fieldPath = path
+      }
+    }
+    return variable
+  }
+
+  /// Whether a resource id (current or earlier) is the one the var names.
+  func selects(_ id: ResourceID) -> Bool {
+    id.name == objectName && id.gvk.isSelected(by: target)
+      && (namespace.isEmpty || ResourceID(gvk: id.gvk, name: "", namespace: namespace).isNamespaceEqual(id))
+  }
+}
+
+/// Replaces `$(NAME)` in the var-reference fields with each var's value, once at the end of a build.
+public struct VarTransformer: Transformer {
+  public var vars: [Var]
+  public var fieldSpecs: [FieldSpec]
+
+  public init(vars: [Var], fieldSpecs: [FieldSpec]) {
+    self.vars = vars
+    self.fieldSpecs = fieldSpecs
+  }
+
+  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+    guard !vars.isEmpty else { return }
+    var values: [String: Scalar?] = [:]
+    for variable in vars {
+      let matches = resources.resources.filter { $0.allIDs.contains(where: variable.selects) }
+      guard matches.count == 1 else {
+        throw SourceError(
+          variable.mark,
+          matches.isEmpty
+            ? "var '\(variable.name)' cannot be mapped to a field in the set of known resources"
+            : "var '\(variable.name)' matches \(matches.count) resources (unable to disambiguate)")
+      }
+      guard let value = FieldPath(variable.fieldPath.replacingBracketIndices).lookup(in: matches[0].object) else {
+        throw SourceError(variable.mark, "field '\(variable.fieldPath)' of var '\(variable.name)' not found in \(matches[0].id)")
+      }
+      // Maps and lists cannot be substituted; their references stay as written.
+      values[variable.name] = value.scalar
+    }
+    for resource in resources.resources {
+      for spec in fieldSpecs where spec.applies(to: resource.gvk) {
+        try spec.visit(resource.object, creating: nil) { (parent, index) throws(SourceError) in
+          switch parent.entries[index].value {
+          case .scalar(let scalar):
+            if let expanded = expand(scalar, values) { parent.entries[index].value = .scalar(expanded) }
+          case .mapping(let map):
+            for position in map.entries.indices {
+              if case .scalar(let scalar) = map.entries[position].value, let expanded = expand(scalar, values) {
+                map.entries[position].value = .scalar(expanded)
+              }
+            }
+          case .sequence(let list):
+            for position in list.items.indices {
+              guard case .scalar(let scalar) = list.items[position], scalar.kind == .string else {
+                throw SourceError(list.items[position].mark, "a var reference list must hold strings")
+              }
+              if let expanded = expand(scalar, values) { list.items[position] = .scalar(expanded) }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// kustomize's expansion: `$(NAME)` becomes the value (keeping its type when
+  /// it is the whole string), `$$` becomes `$`, unknown names stay.
+  func expand(_ scalar: Scalar, _ values: [String: Scalar?]) -> Scalar? {
+    guard scalar.kind == .string, scalar.value.contains("$") else { return nil }
+    let input = Array(scalar.value.unicodeScalars)
+    var output = ""
+    var cursor = 0
+    var checkpoint = 0
+    while cursor < input.count {
+      if input[cursor] == "$" && cursor + 1 < input.count {
+        output.unicodeScalars.append(contentsOf: input[checkpoint..<cursor])
+        let next = input[cursor + 1]
+        var advance = 1
+        if next == "$" {
+          output += "$"
+        } else if next == "(" {
+          if let close = input[(cursor + 2)...].firstIndex(of: ")") {
+            var name = ""
+            name.unicodeScalars.append(contentsOf: input[(cursor + 2)..<close])
+            advance = close - cursor
+            if let found = values[name], let value = found {
+              if cursor == 0 && close == input.count - 1 {
+                var typed = value
+                typed.mark = scalar.mark
+                typed.style = .plain
+                return typed
+              }
+              output += ScalarResolver.canonicalText(value) ?? value.value
+            } else {
+              output += "$(" + name + ")"
+            }
+          } else {
+            output += "$("
+          }
+        } else {
+          output += "$" + String(next)
+        }
+        cursor += advance
+        checkpoint = cursor + 1
+      }
+      cursor += 1
+    }
+    if checkpoint < input.count { output.unicodeScalars.append(contentsOf: input[checkpoint...]) }
+    var result = scalar
+    result.value = output
+    return result
+  }
+}
+
+extension String {
+  /// `spec.ports[0].port` → `spec.ports.0.port`, the older var path form.
+  var replacingBracketIndices: String {
+    var result = ""
+    var index = startIndex
+    while index < endIndex {
+      let character = self[index]
+      if character == "[", let close = self[index...].firstIndex(of: "]"),
+        self[self.index(after: index)..<close].allSatisfy(\.isNumber), close > self.index(after: index)
+      {
+        result += "." + self[self.index(after: index)..<close]
+        index = self.index(after: close)
+        continue
+      }
+      result.append(character)
+      index = self.index(after: index)
+    }
+    return result
+  }
+}
