@@ -144,7 +144,7 @@ struct KustomizationDecoder {
       default:
         if let feature = KustomizationDecoder.notSupportedYet[key] {
           if KustomizationDecoder.isEmpty(value) { continue }
-          throw SourceError(entry.key.mark, "'\(key)' is not supported yet (\(feature) come in a later mrgen release)")
+          throw SourceError(entry.key.mark, "'\(key)' (\(feature)) is not supported yet")
         }
         if let reason = KustomizationDecoder.rejected[key] {
           if KustomizationDecoder.isEmpty(value) { continue }
