@@ -11,6 +11,8 @@ public struct Builder {
   public let environment: [String: String]
   /// Deprecation notices and other hints, for stderr; they never change the output.
   public private(set) var warnings: [String] = []
+  /// Whether transformer runs are being recorded for `buildMetadata: [transformerAnnotations]`.
+  var recordsTransformations = false
 
   public init(fileSystem: any FileSystem = DiskFileSystem(), environment: [String: String] = [:]) {
     loader = Loader(fileSystem: fileSystem)
@@ -25,6 +27,7 @@ public struct Builder {
     }
     let (kustomization, notes) = try loader.loadKustomization(in: root, requestedAt: nil)
     warnings += notes
+    recordsTransformations = kustomization.buildMetadata.contains("transformerAnnotations")
     var visiting: [String] = []
     var accumulation = Accumulation()
     try accumulate(kustomization, into: &accumulation, visiting: &visiting)
@@ -32,6 +35,7 @@ public struct Builder {
     try HashSuffixTransformer().apply(to: &resources)
     try NameReferenceTransformer(table: accumulation.config.nameReference).apply(to: &resources)
     try VarTransformer(vars: accumulation.vars, fieldSpecs: accumulation.config.varReference).apply(to: &resources)
+    BuildMetadata(options: kustomization.buildMetadata, root: root).apply(to: resources)
     Builder.dropEmptyAnnotations(resources)
     try OrderTransformer(options: kustomization.sortOptions).apply(to: &resources)
     return resources
@@ -98,8 +102,14 @@ public struct Builder {
     for entry in kustomization.components {
       try applyComponent(entry, from: kustomization, to: &accumulation, visiting: &visiting)
     }
-    for transformer in try transformers(of: kustomization, config: accumulation.config) {
-      try transformer.apply(to: &accumulation.resources)
+    for step in try transformers(of: kustomization, config: accumulation.config) {
+      try step.transformer?.apply(to: &accumulation.resources)
+      if recordsTransformations {
+        for kind in step.records {
+          let origin = Resource.Origin.builtin(configuredIn: kustomization.file, kind: kind)
+          for resource in accumulation.resources.resources { resource.transformations.append(origin) }
+        }
+      }
     }
     try accumulation.addVars(kustomization.vars)
   }
@@ -153,45 +163,65 @@ public struct Builder {
     for (kind, entry) in entries {
       let options = (entry.options ?? Kustomization.GeneratorOptions()).overriding(kustomization.generatorOptions)
       let generated = try ResourceGenerator(kind: kind, generator: entry, options: options).generate(using: keyValues)
+      generated.origin = .builtin(
+        configuredIn: kustomization.file, kind: kind == .configMap ? "ConfigMapGenerator" : "SecretGenerator")
       try resources.absorb(generated, behavior: entry.behavior, at: entry.mark)
     }
   }
 
+  /// One transformer of a kustomization, and the names kustomize records for it in
+  /// `alpha.config.kubernetes.io/transformations` (none for some, two for prefix and suffix).
+  struct Step {
+    var transformer: (any Transformer)?
+    var records: [String]
+  }
+
   /// The kustomization's transformers in kustomize's order.
-  func transformers(of kustomization: Kustomization, config: TransformerConfig = TransformerConfig()) throws(SourceError) -> [any Transformer] {
-    var result: [any Transformer] = []
+  func transformers(of kustomization: Kustomization, config: TransformerConfig = TransformerConfig()) throws(SourceError) -> [Step] {
+    var result: [Step] = []
     if !kustomization.patchesStrategicMerge.isEmpty {
-      result.append(try StrategicMergeFilesTransformer(kustomization.patchesStrategicMerge, in: kustomization, loader: loader))
+      result.append(
+        Step(
+          transformer: try StrategicMergeFilesTransformer(kustomization.patchesStrategicMerge, in: kustomization, loader: loader),
+          records: ["PatchStrategicMergeTransformer"]))
     }
     for patch in kustomization.patches {
-      result.append(try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: false))
+      result.append(Step(transformer: try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: false), records: ["PatchTransformer"]))
     }
-    if let namespace = kustomization.namespace {
-      result.append(NamespaceTransformer(namespace: namespace.value, fieldSpecs: config.namespace))
+    if let namespace = kustomization.namespace, !namespace.value.isEmpty {
+      result.append(Step(transformer: NamespaceTransformer(namespace: namespace.value, fieldSpecs: config.namespace), records: ["NamespaceTransformer"]))
     }
-    result.append(
-      PrefixSuffixTransformer(prefix: kustomization.namePrefix?.value ?? "", suffix: kustomization.nameSuffix?.value ?? ""))
+    let prefix = kustomization.namePrefix?.value ?? ""
+    let suffix = kustomization.nameSuffix?.value ?? ""
+    if !prefix.isEmpty || !suffix.isEmpty {
+      result.append(
+        Step(
+          transformer: PrefixSuffixTransformer(prefix: prefix, suffix: suffix),
+          records: (prefix.isEmpty ? [] : ["PrefixTransformer"]) + (suffix.isEmpty ? [] : ["SuffixTransformer"])))
+    }
     for label in kustomization.labels {
-      result.append(LabelTransformer(label: label, config: config))
+      result.append(Step(transformer: LabelTransformer(label: label, config: config), records: ["LabelTransformer"]))
     }
-    if let commonLabels = kustomization.commonLabels {
-      result.append(LabelTransformer(pairs: commonLabels.value, fieldSpecs: config.commonLabels))
+    let commonLabels = kustomization.commonLabels?.value ?? []
+    if !commonLabels.isEmpty || !kustomization.labels.isEmpty {
+      result.append(Step(transformer: LabelTransformer(pairs: commonLabels, fieldSpecs: config.commonLabels), records: ["LabelTransformer"]))
     }
-    if let commonAnnotations = kustomization.commonAnnotations {
-      result.append(AnnotationTransformer(pairs: commonAnnotations.value, fieldSpecs: config.commonAnnotations))
+    if let commonAnnotations = kustomization.commonAnnotations, !commonAnnotations.value.isEmpty {
+      result.append(
+        Step(transformer: AnnotationTransformer(pairs: commonAnnotations.value, fieldSpecs: config.commonAnnotations), records: ["AnnotationsTransformer"]))
     }
     for patch in kustomization.patchesJson6902 {
       guard patch.target != nil else { throw SourceError(patch.mark, "a patchesJson6902 entry needs a 'target'") }
-      result.append(try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: true))
+      result.append(Step(transformer: try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: true), records: []))
     }
     for replica in kustomization.replicas {
-      result.append(ReplicaTransformer(replica: replica, fieldSpecs: config.replicas))
+      result.append(Step(transformer: ReplicaTransformer(replica: replica, fieldSpecs: config.replicas), records: ["ReplicaCountTransformer"]))
     }
     for image in kustomization.images {
-      result.append(try ImageTransformer(image: image, fieldSpecs: config.images))
+      result.append(Step(transformer: try ImageTransformer(image: image, fieldSpecs: config.images), records: ["ImageTagTransformer"]))
     }
     if !kustomization.replacements.isEmpty {
-      result.append(ReplacementTransformer(try replacements(of: kustomization)))
+      result.append(Step(transformer: ReplacementTransformer(try replacements(of: kustomization)), records: ["ReplacementTransformer"]))
     }
     return result
   }

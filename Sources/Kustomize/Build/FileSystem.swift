@@ -99,6 +99,16 @@ public enum Path {
     return joined.isEmpty ? "." : joined
   }
 
+  /// `path` relative to `directory` (both as the build spells them), with `..` where needed.
+  public static func relative(_ path: String, from directory: String) -> String {
+    let from = normalize(directory).split(separator: "/").filter { $0 != "." }
+    let to = normalize(path).split(separator: "/").filter { $0 != "." }
+    var common = 0
+    while common < from.count, common < to.count, from[common] == to[common], from[common] != ".." { common += 1 }
+    let ups = Array(repeating: "..", count: from.count - common)
+    return (ups + to[common...].map(String.init)).joined(separator: "/")
+  }
+
   /// Whether `path` is `root` or lies below it (both real paths).
   public static func isWithin(_ path: String, root: String) -> Bool {
     path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")

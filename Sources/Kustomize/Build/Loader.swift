@@ -85,6 +85,7 @@ public struct Loader: Sendable {
         throw SourceError(object.mark, "resource has no 'kind'")
       }
       let resource = Resource(object: object, source: object.mark)
+      resource.origin = .file(file)
       if resource.name.isEmpty {
         throw SourceError(object.mark, "\(kind) has no 'metadata.name'")
       }

@@ -36,6 +36,8 @@ public struct Kustomization: Sendable {
   public var replacements: [ReplacementEntry] = []
   public var configurations: [Located<String>] = []
   public var vars: [Var] = []
+  /// `buildMetadata:` options; only the top kustomization's count, as in kustomize.
+  public var buildMetadata: Set<String> = []
 
   public init(file: String, directory: String) {
     self.file = file

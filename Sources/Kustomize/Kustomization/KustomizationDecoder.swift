@@ -6,7 +6,6 @@ struct KustomizationDecoder {
   /// with them would silently give wrong output, so they are errors for now.
   static let notSupportedYet: [String: String] = [
     "crds": "custom field specs from CRDs", "openapi": "custom schemas",
-    "buildMetadata": "build metadata",
   ]
 
   /// Fields that run code or reach the network, which mrgen never does.
@@ -25,7 +24,7 @@ struct KustomizationDecoder {
       "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
       "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
       "configMapGenerator", "secretGenerator", "generatorOptions", "components",
-      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configurations", "vars",
+      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configurations", "vars", "buildMetadata",
     ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
 
   static let metadataFields: Set<String> = [
@@ -81,6 +80,8 @@ struct KustomizationDecoder {
         for item in try NodeDecoding.list(value, field: key) {
           result.patches.append(try decodePatch(item, field: key))
         }
+      case "buildMetadata":
+        result.buildMetadata = Set(try NodeDecoding.stringList(value, field: key).map(\.value))
       case "configurations":
         result.configurations += try NodeDecoding.stringList(value, field: key)
       case "vars":

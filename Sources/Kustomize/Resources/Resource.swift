@@ -17,6 +17,16 @@ public final class Resource: @unchecked Sendable {
   public private(set) var suffixes: [String] = []
   /// Set on generated ConfigMaps and Secrets whose names get a content hash at the end.
   public var needsHashSuffix = false
+  /// Where the resource came from, for `buildMetadata: [originAnnotations]`.
+  public var origin: Origin?
+  /// The transformers that ran over it, for `buildMetadata: [transformerAnnotations]`.
+  public var transformations: [Origin] = []
+
+  /// A file a resource was read from, or the kustomization entry that made or changed it.
+  public enum Origin: Sendable, Equatable {
+    case file(String)
+    case builtin(configuredIn: String, kind: String)
+  }
 
   public init(object: Mapping, source: Mark) {
     self.object = object
@@ -90,6 +100,7 @@ public final class Resource: @unchecked Sendable {
     prefixes = old.prefixes
     suffixes = old.suffixes
     needsHashSuffix = needsHashSuffix && old.needsHashSuffix
+    transformations = old.transformations
   }
 
   public func recordPrefix(_ prefix: String) {

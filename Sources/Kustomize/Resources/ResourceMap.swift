@@ -63,6 +63,7 @@ public struct ResourceMap: Sendable {
           resource.object[field] = .mapping(merged)
         }
         resource.takePlace(of: old)
+        resource.origin = old.origin
       case .replace:
         resource.takePlace(of: old)
       }
