@@ -52,7 +52,7 @@ import YAML
     #expect(error?.message.hasPrefix("remote resource") == true)
   }
 
-  @Test(arguments: ["crds", "openapi"])
+  @Test(arguments: ["crds"])
   func laterFeaturesAreNotSilentlyIgnored(_ field: String) {
     let error = failure(["kustomization.yaml": "resources:\n- cm.yaml\n\(field):\n- x\n", "cm.yaml": Self.configMap])
     #expect(error?.message.contains("not supported yet") == true)

@@ -13,6 +13,8 @@ public struct Builder {
   public private(set) var warnings: [String] = []
   /// Whether transformer runs are being recorded for `buildMetadata: [transformerAnnotations]`.
   var recordsTransformations = false
+  /// The schema strategic merges use; like kustomize's, the last `openapi:` loaded sets it for the rest of the build.
+  var openAPI: OpenAPIDocument?
 
   public init(fileSystem: any FileSystem = DiskFileSystem(), environment: [String: String] = [:]) {
     loader = Loader(fileSystem: fileSystem)
@@ -92,6 +94,7 @@ public struct Builder {
     visiting.append(realDirectory)
     defer { visiting.removeLast() }
 
+    try useOpenAPI(of: kustomization)
     for entry in kustomization.resources {
       try load(entry, from: kustomization, into: &accumulation, visiting: &visiting)
     }
@@ -112,6 +115,31 @@ public struct Builder {
       }
     }
     try accumulation.addVars(kustomization.vars)
+  }
+
+  /// Built-in schema versions that `openapi: version:` may name.
+  static let builtInOpenAPIVersions: Set<String> = ["v1.21.2"]
+
+  mutating func useOpenAPI(of kustomization: Kustomization) throws(SourceError) {
+    switch kustomization.openapi {
+    case nil:
+      return
+    case .version(let version):
+      guard Builder.builtInOpenAPIVersions.contains(version.value) else {
+        throw SourceError(version.mark, "the OpenAPI version '\(version.value)' is not built in (built in: v1.21.2)")
+      }
+      openAPI = nil
+    case .path(let path):
+      let file = Path.join(kustomization.directory, path.value)
+      guard loader.fileSystem.kind(of: file) == .file else {
+        throw SourceError(path.mark, "OpenAPI file '\(path.value)' not found: no file at '\(file)'")
+      }
+      try loader.checkWithinRoot(file, root: kustomization.directory, entry: path)
+      guard let document = try loader.parse(file, at: path.mark).first else {
+        throw SourceError(path.mark, "the OpenAPI file '\(path.value)' is empty")
+      }
+      openAPI = try OpenAPIDocument(document, at: path.mark)
+    }
   }
 
   /// A `configurations:` file of extra field specs.
@@ -182,11 +210,11 @@ public struct Builder {
     if !kustomization.patchesStrategicMerge.isEmpty {
       result.append(
         Step(
-          transformer: try StrategicMergeFilesTransformer(kustomization.patchesStrategicMerge, in: kustomization, loader: loader),
+          transformer: try StrategicMergeFilesTransformer(kustomization.patchesStrategicMerge, in: kustomization, loader: loader, openAPI: openAPI),
           records: ["PatchStrategicMergeTransformer"]))
     }
     for patch in kustomization.patches {
-      result.append(Step(transformer: try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: false), records: ["PatchTransformer"]))
+      result.append(Step(transformer: try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: false, openAPI: openAPI), records: ["PatchTransformer"]))
     }
     if let namespace = kustomization.namespace, !namespace.value.isEmpty {
       result.append(Step(transformer: NamespaceTransformer(namespace: namespace.value, fieldSpecs: config.namespace), records: ["NamespaceTransformer"]))
@@ -212,7 +240,7 @@ public struct Builder {
     }
     for patch in kustomization.patchesJson6902 {
       guard patch.target != nil else { throw SourceError(patch.mark, "a patchesJson6902 entry needs a 'target'") }
-      result.append(Step(transformer: try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: true), records: []))
+      result.append(Step(transformer: try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: true, openAPI: openAPI), records: []))
     }
     for replica in kustomization.replicas {
       result.append(Step(transformer: ReplicaTransformer(replica: replica, fieldSpecs: config.replicas), records: ["ReplicaCountTransformer"]))

@@ -38,6 +38,13 @@ public struct Kustomization: Sendable {
   public var vars: [Var] = []
   /// `buildMetadata:` options; only the top kustomization's count, as in kustomize.
   public var buildMetadata: Set<String> = []
+  /// `openapi:`: a schema file for strategic merges of custom resources, or a built-in version.
+  public var openapi: OpenAPI?
+
+  public enum OpenAPI: Sendable {
+    case path(Located<String>)
+    case version(Located<String>)
+  }
 
   public init(file: String, directory: String) {
     self.file = file

@@ -5,7 +5,7 @@ struct KustomizationDecoder {
   /// Fields kustomize accepts whose implementation has not landed yet: building
   /// with them would silently give wrong output, so they are errors for now.
   static let notSupportedYet: [String: String] = [
-    "crds": "custom field specs from CRDs", "openapi": "custom schemas",
+    "crds": "name references from CRD schemas",
   ]
 
   /// Fields that run code or reach the network, which mrgen never does.
@@ -24,7 +24,7 @@ struct KustomizationDecoder {
       "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
       "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
       "configMapGenerator", "secretGenerator", "generatorOptions", "components",
-      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configurations", "vars", "buildMetadata",
+      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configurations", "vars", "buildMetadata", "openapi",
     ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
 
   static let metadataFields: Set<String> = [
@@ -79,6 +79,14 @@ struct KustomizationDecoder {
       case "patches":
         for item in try NodeDecoding.list(value, field: key) {
           result.patches.append(try decodePatch(item, field: key))
+        }
+      case "openapi":
+        guard let map = try NodeDecoding.mapping(value, field: key) else { continue }
+        try NodeDecoding.checkKeys(map, allowed: ["path", "version"], in: "openapi")
+        if let path = NodeDecoding.field(map, "path") {
+          result.openapi = .path(Located(try NodeDecoding.string(path, field: "openapi.path"), mark: path.mark))
+        } else if let version = NodeDecoding.field(map, "version") {
+          result.openapi = .version(Located(try NodeDecoding.string(version, field: "openapi.version"), mark: version.mark))
         }
       case "buildMetadata":
         result.buildMetadata = Set(try NodeDecoding.stringList(value, field: key).map(\.value))

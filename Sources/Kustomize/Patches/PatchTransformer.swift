@@ -13,18 +13,22 @@ public struct PatchTransformer: Transformer {
   let target: Selector?
   let allowNameChange: Bool
   let allowKindChange: Bool
+  let openAPI: OpenAPIDocument?
   let mark: Mark
 
-  init(content: Content, target: Selector?, allowNameChange: Bool, allowKindChange: Bool, mark: Mark) {
+  init(content: Content, target: Selector?, allowNameChange: Bool, allowKindChange: Bool, openAPI: OpenAPIDocument?, mark: Mark) {
     self.content = content
     self.target = target
     self.allowNameChange = allowNameChange
     self.allowKindChange = allowKindChange
+    self.openAPI = openAPI
     self.mark = mark
   }
 
   /// Reads a `patches:` (or `patchesJson6902:`) entry's patch.
-  init(_ entry: Kustomization.Patch, in kustomization: Kustomization, loader: Loader, jsonOnly: Bool) throws(SourceError) {
+  init(
+    _ entry: Kustomization.Patch, in kustomization: Kustomization, loader: Loader, jsonOnly: Bool, openAPI: OpenAPIDocument?
+  ) throws(SourceError) {
     let documents = try PatchTransformer.documents(path: entry.path, inline: entry.patch, in: kustomization, loader: loader)
     let content = try PatchTransformer.classify(documents, at: entry.patch?.mark ?? entry.path?.mark ?? entry.mark)
     if jsonOnly, case .strategicMerge = content {
@@ -38,7 +42,7 @@ public struct PatchTransformer: Transformer {
     }
     self.init(
       content: content, target: entry.target, allowNameChange: entry.allowNameChange,
-      allowKindChange: entry.allowKindChange, mark: entry.mark)
+      allowKindChange: entry.allowKindChange, openAPI: openAPI, mark: entry.mark)
   }
 
   /// The YAML documents of a patch, from its file (which must lie under the root) or inline text.
@@ -117,7 +121,7 @@ public struct PatchTransformer: Transformer {
   func applyStrategicMerge(_ patch: Mapping, to resource: Resource, in resources: inout ResourceMap) throws(SourceError) {
     let (name, namespace, kind) = (resource.name, resource.namespace, resource.gvk.kind)
     if allowNameChange || allowKindChange { resource.storePreviousID() }
-    guard let result = try StrategicMergePatch(patch).apply(to: resource.object, gvk: resource.gvk),
+    guard let result = try StrategicMergePatch(patch).apply(to: resource.object, gvk: resource.gvk, openAPI: openAPI),
       !result.entries.isEmpty
     else {
       resources.remove(resource)
@@ -161,7 +165,7 @@ public struct PatchTransformer: Transformer {
 public struct StrategicMergeFilesTransformer: Transformer {
   let patches: [PatchTransformer]
 
-  init(_ entries: [Located<String>], in kustomization: Kustomization, loader: Loader) throws(SourceError) {
+  init(_ entries: [Located<String>], in kustomization: Kustomization, loader: Loader, openAPI: OpenAPIDocument?) throws(SourceError) {
     var patches: [PatchTransformer] = []
     for entry in entries {
       let file = Path.join(kustomization.directory, entry.value)
@@ -175,7 +179,9 @@ public struct StrategicMergeFilesTransformer: Transformer {
         throw SourceError(entry.mark, "patchesStrategicMerge entries must be strategic merge patches")
       }
       patches.append(
-        PatchTransformer(content: .strategicMerge(docs), target: nil, allowNameChange: false, allowKindChange: false, mark: entry.mark))
+        PatchTransformer(
+          content: .strategicMerge(docs), target: nil, allowNameChange: false, allowKindChange: false, openAPI: openAPI,
+          mark: entry.mark))
     }
     self.patches = patches
   }

@@ -17,10 +17,11 @@ public struct StrategicMergePatch: Sendable {
     self.patch = patch
   }
 
-  /// The result of patching an object: nil when the patch deletes it.
-  public func apply(to object: Mapping, gvk: GVK) throws(SourceError) -> Mapping? {
-    let root = PatchSchema.roots["\(gvk.group)/\(gvk.version)/\(gvk.kind)"]
-    return try StrategicMergePatch.mergeMap(patch, into: object, type: root)
+  /// The result of patching an object: nil when the patch deletes it. A
+  /// custom OpenAPI document, when given, replaces the built-in schema.
+  public func apply(to object: Mapping, gvk: GVK, openAPI: OpenAPIDocument? = nil) throws(SourceError) -> Mapping? {
+    let root = openAPI.map { $0.root(for: gvk) } ?? MergeSchema.builtin(for: gvk)
+    return try StrategicMergePatch.mergeMap(patch, into: object, schema: root)
   }
 
   static let directive = "$patch"
@@ -30,7 +31,7 @@ public struct StrategicMergePatch: Sendable {
   }
 
   /// Merges a patch map into a resource map (nil when the resource has none).
-  static func mergeMap(_ patch: Mapping, into dest: Mapping?, type: Int?) throws(SourceError) -> Mapping? {
+  static func mergeMap(_ patch: Mapping, into dest: Mapping?, schema: MergeSchema?) throws(SourceError) -> Mapping? {
     switch directive(of: patch) {
     case "delete":
       return nil
@@ -42,33 +43,31 @@ public struct StrategicMergePatch: Sendable {
       throw SourceError(patch[directive]?.mark ?? patch.mark, "unknown patch directive '$patch: \(other)'")
     }
     let result = dest ?? Mapping(mark: patch.mark)
-    let fields = type.map { PatchSchema.types[$0] }
     for entry in patch.entries where entry.key.value != directive {
       let key = entry.key.value
-      let field = fields?[key]
-      let merged = try mergeValue(entry.value, into: result[key], field: field)
+      let merged = try mergeValue(entry.value, into: result[key], field: schema?.field(key))
       result[key] = merged
     }
-    if dest != nil { dropEmptyValues(result, except: patch, fields: fields) }
+    if dest != nil { dropEmptyValues(result, except: patch, schema: schema) }
     return result
   }
 
   /// kustomize's merge walks the whole resource and drops fields left empty
   /// (`key:` with no value), though not an explicit `null` or `~`.
-  static func dropEmptyValues(_ map: Mapping, except patch: Mapping?, fields: [String: PatchSchema.Field]?) {
+  static func dropEmptyValues(_ map: Mapping, except patch: Mapping?, schema: MergeSchema?) {
     map.entries.removeAll { entry in
       guard patch?[entry.key.value] == nil, case .scalar(let scalar) = entry.value else { return false }
       return scalar.kind == .null && scalar.value.isEmpty && scalar.style == .plain
     }
     for entry in map.entries where patch?[entry.key.value] == nil {
-      let field = fields?[entry.key.value]
+      let field = schema?.field(entry.key.value)
       switch entry.value {
       case .mapping(let child):
-        dropEmptyValues(child, except: nil, fields: field?.type.map { PatchSchema.types[$0] })
+        dropEmptyValues(child, except: nil, schema: field?.schema)
       case .sequence(let list):
         guard let field, field.strategy.split(separator: ",").contains("merge"), !field.mergeKey.isEmpty else { continue }
         for case .mapping(let item) in list.items {
-          dropEmptyValues(item, except: nil, fields: field.type.map { PatchSchema.types[$0] })
+          dropEmptyValues(item, except: nil, schema: field.schema)
         }
       case .scalar:
         break
@@ -76,21 +75,21 @@ public struct StrategicMergePatch: Sendable {
     }
   }
 
-  static func mergeValue(_ patch: Node, into dest: Node?, field: PatchSchema.Field?) throws(SourceError) -> Node? {
+  static func mergeValue(_ patch: Node, into dest: Node?, field: MergeSchema.Field?) throws(SourceError) -> Node? {
     switch patch {
     case .scalar(let scalar):
       return scalar.kind == .null ? nil : patch
     case .mapping(let patchMap):
       if field?.strategy == "replace" { return cleaned(patchMap).map(Node.mapping) }
       let destMap: Mapping? = if case .mapping(let map)? = dest { map } else { nil }
-      return try mergeMap(patchMap, into: destMap, type: field?.type).map(Node.mapping)
+      return try mergeMap(patchMap, into: destMap, schema: field?.schema).map(Node.mapping)
     case .sequence(let patchList):
       let destList: SequenceNode? = if case .sequence(let list)? = dest { list } else { nil }
       return .sequence(try mergeList(patchList, into: destList, field: field))
     }
   }
 
-  static func mergeList(_ patch: SequenceNode, into dest: SequenceNode?, field: PatchSchema.Field?) throws(SourceError) -> SequenceNode {
+  static func mergeList(_ patch: SequenceNode, into dest: SequenceNode?, field: MergeSchema.Field?) throws(SourceError) -> SequenceNode {
     // `- $patch: replace` among the items replaces the whole list with the others.
     let replaces = patch.items.contains { item in
       if case .mapping(let map) = item, directive(of: map) == "replace" { return true }
@@ -122,12 +121,12 @@ public struct StrategicMergePatch: Sendable {
       if let match { used.insert(match) }
       if directive(of: patchItem) == "delete" { continue }
       let destItem: Mapping? = match.flatMap { dest.items[$0].mapping }
-      if let result = try mergeMap(patchItem, into: destItem, type: field?.type) {
+      if let result = try mergeMap(patchItem, into: destItem, schema: field?.schema) {
         merged.append(.mapping(result))
       }
     }
     for (index, item) in dest.items.enumerated() where !used.contains(index) {
-      if case .mapping(let map) = item { dropEmptyValues(map, except: nil, fields: field?.type.map { PatchSchema.types[$0] }) }
+      if case .mapping(let map) = item { dropEmptyValues(map, except: nil, schema: field?.schema) }
       merged.append(item)
     }
     return SequenceNode(merged, mark: dest.mark)
@@ -135,7 +134,7 @@ public struct StrategicMergePatch: Sendable {
 
   /// A patch value placed where the resource has nothing: directives resolved, nulls dropped.
   static func cleaned(_ map: Mapping) -> Mapping? {
-    (try? mergeMap(map.copyWithoutDirective(), into: nil, type: nil)) ?? nil
+    (try? mergeMap(map.copyWithoutDirective(), into: nil, schema: nil)) ?? nil
   }
 
   static func cleanedItem(_ item: Node) -> Node? {

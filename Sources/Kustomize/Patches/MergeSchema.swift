@@ -1,0 +1,68 @@
+import YAML
+
+/// Where a strategic merge finds the patch facts of the object it is in: the
+/// built-in table of Kubernetes kinds, or a schema given by `openapi: path:`.
+enum MergeSchema {
+  case builtin(Int)
+  case custom(object: Mapping, document: OpenAPIDocument)
+
+  struct Field {
+    var strategy: String
+    var mergeKey: String
+    var schema: MergeSchema?
+  }
+
+  func field(_ name: String) -> Field? {
+    switch self {
+    case .builtin(let type):
+      guard let field = PatchSchema.types[type][name] else { return nil }
+      return Field(strategy: field.strategy, mergeKey: field.mergeKey, schema: field.type.map(MergeSchema.builtin))
+    case .custom(let object, let document):
+      guard let property = object["properties"]?.mapping?[name]?.mapping else { return nil }
+      return Field(
+        strategy: property.string("x-kubernetes-patch-strategy") ?? "",
+        mergeKey: property.string("x-kubernetes-patch-merge-key") ?? "",
+        schema: document.schema(of: property))
+    }
+  }
+
+  /// The built-in schema of a kind, if it is a Kubernetes kind.
+  static func builtin(for gvk: GVK) -> MergeSchema? {
+    PatchSchema.roots["\(gvk.group)/\(gvk.version)/\(gvk.kind)"].map(MergeSchema.builtin)
+  }
+}
+
+/// An OpenAPI v2 document given by `openapi: path:`, which replaces the
+/// built-in schema for strategic merges, as in kustomize.
+public final class OpenAPIDocument: @unchecked Sendable {
+  let definitions: Mapping
+
+  init(_ root: Node, at mark: Mark) throws(SourceError) {
+    guard let definitions = root.mapping?["definitions"]?.mapping else {
+      throw SourceError(mark, "the OpenAPI document has no 'definitions'")
+    }
+    self.definitions = definitions
+  }
+
+  func root(for gvk: GVK) -> MergeSchema? {
+    for entry in definitions.entries {
+      guard let kinds = entry.value.mapping?["x-kubernetes-group-version-kind"]?.sequence else { continue }
+      for case .mapping(let kind) in kinds.items
+      where (kind.string("group") ?? "") == gvk.group && kind.string("version") == gvk.version && kind.string("kind") == gvk.kind {
+        if let object = entry.value.mapping { return .custom(object: object, document: self) }
+      }
+    }
+    return nil
+  }
+
+  /// The object schema a property leads to: through `$ref`, list `items`, or inline `properties`.
+  func schema(of property: Mapping) -> MergeSchema? {
+    if let reference = property.string("$ref") {
+      let name = String(reference.split(separator: "/").last ?? "")
+      return definitions[name]?.mapping.map { .custom(object: $0, document: self) }
+    }
+    if let items = property["items"]?.mapping { return schema(of: items) }
+    if property["properties"] != nil { return .custom(object: property, document: self) }
+    return nil
+  }
+}
