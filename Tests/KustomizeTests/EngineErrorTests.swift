@@ -52,20 +52,13 @@ import YAML
     #expect(error?.message.hasPrefix("remote resource") == true)
   }
 
-  @Test(arguments: ["crds"])
-  func laterFeaturesAreNotSilentlyIgnored(_ field: String) {
-    let error = failure(["kustomization.yaml": "resources:\n- cm.yaml\n\(field):\n- x\n", "cm.yaml": Self.configMap])
-    #expect(error?.message.contains("not supported yet") == true)
-    #expect(error?.mark.line == 3)
-  }
-
   @Test(arguments: ["helmCharts", "generators", "transformers"])
   func pluginsAreRejected(_ field: String) {
     let error = failure(["kustomization.yaml": "\(field):\n- x\n"])
     #expect(error?.message.contains("not supported") == true)
   }
 
-  @Test func emptyFieldsOfLaterFeaturesAreAccepted() throws {
+  @Test func emptyFieldsAreAccepted() throws {
     let output = try render(["kustomization.yaml": "resources:\n- cm.yaml\npatches: []\nconfigMapGenerator:\n", "cm.yaml": Self.configMap])
     #expect(output == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n")
   }

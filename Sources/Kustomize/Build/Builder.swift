@@ -101,6 +101,9 @@ public struct Builder {
     for entry in kustomization.configurations {
       accumulation.config.merge(try loadConfiguration(entry, in: kustomization))
     }
+    for entry in kustomization.crds {
+      accumulation.config.merge(try loadConfiguration(entry, in: kustomization, fromCRDs: true))
+    }
     try runGenerators(of: kustomization, into: &accumulation.resources)
     for entry in kustomization.components {
       try applyComponent(entry, from: kustomization, to: &accumulation, visiting: &visiting)
@@ -142,14 +145,24 @@ public struct Builder {
     }
   }
 
-  /// A `configurations:` file of extra field specs.
-  func loadConfiguration(_ entry: Located<String>, in kustomization: Kustomization) throws(SourceError) -> TransformerConfig {
+  /// A `configurations:` file of extra field specs, or a `crds:` file they are derived from.
+  func loadConfiguration(_ entry: Located<String>, in kustomization: Kustomization, fromCRDs: Bool = false)
+    throws(SourceError) -> TransformerConfig
+  {
     let file = Path.join(kustomization.directory, entry.value)
     guard loader.fileSystem.kind(of: file) == .file else {
       throw SourceError(entry.mark, "configuration file '\(entry.value)' not found: no file at '\(file)'")
     }
     try loader.checkWithinRoot(file, root: kustomization.directory, entry: entry)
-    return try TransformerConfig.decode(try loader.parse(file, at: entry.mark))
+    let documents = try loader.parse(file, at: entry.mark)
+    if fromCRDs {
+      var config = TransformerConfig()
+      for document in documents where !document.isNull {
+        config.merge(try CRDConfig.config(from: document, at: entry.mark))
+      }
+      return config
+    }
+    return try TransformerConfig.decode(documents)
   }
 
   /// One `components:` entry: a directory whose kustomization is a Component.
@@ -224,7 +237,8 @@ public struct Builder {
     if !prefix.isEmpty || !suffix.isEmpty {
       result.append(
         Step(
-          transformer: PrefixSuffixTransformer(prefix: prefix, suffix: suffix),
+          transformer: PrefixSuffixTransformer(
+            prefix: prefix, suffix: suffix, prefixFields: config.namePrefix, suffixFields: config.nameSuffix),
           records: (prefix.isEmpty ? [] : ["PrefixTransformer"]) + (suffix.isEmpty ? [] : ["SuffixTransformer"])))
     }
     for label in kustomization.labels {

@@ -12,6 +12,9 @@ public struct TransformerConfig: Sendable {
   public var varReference: [FieldSpec] = DefaultFieldSpecs.varReference
   public var images: [FieldSpec] = []
   public var replicas: [FieldSpec] = DefaultFieldSpecs.replicas
+  /// Fields besides `metadata/name` that take the name prefix, and those that take the suffix.
+  public var namePrefix: [FieldSpec] = []
+  public var nameSuffix: [FieldSpec] = []
 
   public init() {}
 
@@ -29,6 +32,8 @@ public struct TransformerConfig: Sendable {
     varReference = FieldSpec.merged(varReference + other.varReference)
     images = FieldSpec.merged(images + other.images)
     replicas = FieldSpec.merged(replicas + other.replicas)
+    namePrefix = FieldSpec.merged(namePrefix + other.namePrefix)
+    nameSuffix = FieldSpec.merged(nameSuffix + other.nameSuffix)
     for entry in other.nameReference {
       if let index = nameReference.firstIndex(where: { $0.target == entry.target }) {
         nameReference[index].referrers = FieldSpec.merged(nameReference[index].referrers + entry.referrers)
@@ -71,10 +76,11 @@ public struct TransformerConfig: Sendable {
           for item in try NodeDecoding.list(entry.value, field: section) {
             config.nameReference.append(try decodeNameReference(item))
           }
-        case "namePrefix", "nameSuffix":
-          if !KustomizationDecoder.isEmpty(entry.value) {
-            throw SourceError(entry.key.mark, "custom '\(section)' field specs are not supported yet")
-          }
+        case "namePrefix":
+          // `metadata/name` is always renamed; other paths take only the prefix.
+          config.namePrefix += try specs().filter { $0.path != ["metadata", "name"] }
+        case "nameSuffix":
+          config.nameSuffix += try specs().filter { $0.path != ["metadata", "name"] }
         default:
           throw SourceError(entry.key.mark, "unknown field '\(entry.key.value)' in a transformer configuration")
         }

@@ -35,6 +35,7 @@ public struct Kustomization: Sendable {
   public var patchesJson6902: [Patch] = []
   public var replacements: [ReplacementEntry] = []
   public var configurations: [Located<String>] = []
+  public var crds: [Located<String>] = []
   public var vars: [Var] = []
   /// `buildMetadata:` options; only the top kustomization's count, as in kustomize.
   public var buildMetadata: Set<String> = []

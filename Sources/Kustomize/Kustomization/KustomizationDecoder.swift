@@ -2,12 +2,6 @@ import YAML
 
 /// Reads a kustomization file's node into a `Kustomization`, rejecting what kustomize rejects.
 struct KustomizationDecoder {
-  /// Fields kustomize accepts whose implementation has not landed yet: building
-  /// with them would silently give wrong output, so they are errors for now.
-  static let notSupportedYet: [String: String] = [
-    "crds": "name references from CRD schemas",
-  ]
-
   /// Fields that run code or reach the network, which mrgen never does.
   static let rejected: [String: String] = [
     "helmCharts": "Helm charts are not supported: render the chart to YAML and list the file in 'resources'",
@@ -24,8 +18,8 @@ struct KustomizationDecoder {
       "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
       "commonLabels", "commonAnnotations", "labels", "images", "imageTags", "replicas", "sortOptions",
       "configMapGenerator", "secretGenerator", "generatorOptions", "components",
-      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configurations", "vars", "buildMetadata", "openapi",
-    ] + notSupportedYet.keys.sorted() + rejected.keys.sorted()
+      "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "configurations", "vars", "buildMetadata", "openapi", "crds",
+    ] + rejected.keys.sorted()
 
   static let metadataFields: Set<String> = [
     "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
@@ -90,6 +84,8 @@ struct KustomizationDecoder {
         }
       case "buildMetadata":
         result.buildMetadata = Set(try NodeDecoding.stringList(value, field: key).map(\.value))
+      case "crds":
+        result.crds += try NodeDecoding.stringList(value, field: key)
       case "configurations":
         result.configurations += try NodeDecoding.stringList(value, field: key)
       case "vars":
@@ -151,10 +147,6 @@ struct KustomizationDecoder {
       case "generatorOptions":
         result.generatorOptions = try decodeGeneratorOptions(value)
       default:
-        if let feature = KustomizationDecoder.notSupportedYet[key] {
-          if KustomizationDecoder.isEmpty(value) { continue }
-          throw SourceError(entry.key.mark, "'\(key)' (\(feature)) is not supported yet")
-        }
         if let reason = KustomizationDecoder.rejected[key] {
           if KustomizationDecoder.isEmpty(value) { continue }
           throw SourceError(entry.key.mark, "'\(key)': \(reason)")

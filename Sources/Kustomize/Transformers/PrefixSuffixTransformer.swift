@@ -5,11 +5,19 @@ public struct PrefixSuffixTransformer: Transformer {
   public var prefix: String
   public var suffix: String
   public var skipped: [GVK]
+  /// Other fields that take the prefix, and those that take the suffix (from `configurations:` or `crds:`).
+  public var prefixFields: [FieldSpec]
+  public var suffixFields: [FieldSpec]
 
-  public init(prefix: String, suffix: String, skipped: [GVK] = DefaultFieldSpecs.prefixSuffixSkipped) {
+  public init(
+    prefix: String, suffix: String, skipped: [GVK] = DefaultFieldSpecs.prefixSuffixSkipped, prefixFields: [FieldSpec] = [],
+    suffixFields: [FieldSpec] = []
+  ) {
     self.prefix = prefix
     self.suffix = suffix
     self.skipped = skipped
+    self.prefixFields = prefixFields
+    self.suffixFields = suffixFields
   }
 
   public func apply(to resources: inout ResourceMap) throws(SourceError) {
@@ -21,6 +29,16 @@ public struct PrefixSuffixTransformer: Transformer {
       resource.recordSuffix(suffix)
       resource.storePreviousID()
       resource.setName(prefix + resource.name + suffix)
+      for (specs, before, after) in [(prefixFields, prefix, ""), (suffixFields, "", suffix)] where !(before + after).isEmpty {
+        for spec in specs where original.isSelected(by: spec.gvk) {
+          try spec.visit(resource.object, creating: nil) { (parent, index) throws(SourceError) in
+            guard case .scalar(var scalar) = parent.entries[index].value, scalar.kind != .null else { return }
+            scalar.value = before + scalar.value + after
+            scalar.kind = .string
+            parent.entries[index].value = .scalar(scalar)
+          }
+        }
+      }
     }
     try resources.reindex(after: "adding the name prefix and suffix")
   }
