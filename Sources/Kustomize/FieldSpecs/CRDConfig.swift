@@ -11,14 +11,7 @@ enum CRDConfig {
     guard case .mapping(let definitions) = document else {
       throw SourceError(mark, "a crds file must map type names to their schemas")
     }
-    var config = TransformerConfig()
-    config.namespace = []
-    config.commonLabels = []
-    config.templateLabels = []
-    config.commonAnnotations = []
-    config.nameReference = []
-    config.varReference = []
-    config.replicas = []
+    var config = TransformerConfig.empty
     for entry in definitions.entries {
       guard let properties = properties(of: entry.value),
         properties["kind"] != nil, properties["apiVersion"] != nil, properties["metadata"] != nil

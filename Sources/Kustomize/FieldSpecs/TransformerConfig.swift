@@ -18,6 +18,19 @@ public struct TransformerConfig: Sendable {
 
   public init() {}
 
+  /// No field specs at all: the start of a configuration read from a file.
+  static var empty: TransformerConfig {
+    var config = TransformerConfig()
+    config.namespace = []
+    config.commonLabels = []
+    config.templateLabels = []
+    config.commonAnnotations = []
+    config.nameReference = []
+    config.varReference = []
+    config.replicas = []
+    return config
+  }
+
   static let sections = [
     "namespace", "commonLabels", "templateLabels", "commonAnnotations", "nameReference", "varReference", "images",
     "replicas", "namePrefix", "nameSuffix",
@@ -45,14 +58,7 @@ public struct TransformerConfig: Sendable {
 
   /// Reads a `configurations:` file.
   static func decode(_ documents: [Node]) throws(SourceError) -> TransformerConfig {
-    var config = TransformerConfig()
-    config.namespace = []
-    config.commonLabels = []
-    config.templateLabels = []
-    config.commonAnnotations = []
-    config.nameReference = []
-    config.varReference = []
-    config.replicas = []
+    var config = TransformerConfig.empty
     for document in documents where !document.isNull {
       guard case .mapping(let map) = document else {
         throw SourceError(document.mark, "a transformer configuration must be a map of field spec lists")
