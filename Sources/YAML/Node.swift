@@ -37,15 +37,6 @@ public enum Node: Sendable {
     return nil
   }
 
-  /// What the node is, in words, for error messages.
-  public var kindName: String {
-    switch self {
-    case .scalar(let scalar): scalar.kind == .null ? "null" : "a scalar"
-    case .sequence: "a list"
-    case .mapping: "a map"
-    }
-  }
-
   public var isNull: Bool {
     if case .scalar(let scalar) = self { return scalar.kind == .null }
     return false
@@ -167,11 +158,6 @@ public final class Mapping: @unchecked Sendable {
         entries.append(Entry(key: .string(key), value: newValue))
       }
     }
-  }
-
-  public func entry(_ key: String) -> Entry? {
-    for entry in entries where entry.key.value == key { return entry }
-    return nil
   }
 
   /// The mapping under `key`, created (or replacing a null) when missing.

@@ -11,10 +11,6 @@ public struct ResourceMap: Sendable {
   public var count: Int { resources.count }
   public var isEmpty: Bool { resources.isEmpty }
 
-  public func resource(with id: ResourceID) -> Resource? {
-    positions[id.key].map { resources[$0] }
-  }
-
   /// Adds a resource; one whose id is already present is an error, as in kustomize.
   public mutating func append(_ resource: Resource) throws(SourceError) {
     let key = resource.id.key
