@@ -34,11 +34,15 @@ public struct Emitter {
   private func emitDocument(_ document: Node, into output: OutputBuffer) throws(SourceError) {
     var writer = try EventWriter(output: output)
     defer { writer.close() }
+    let start = output.bytes.count
     try writer.streamStart()
     try writer.documentStart()
     try writer.node(document)
     try writer.documentEnd()
     try writer.streamEnd()
+    if !writer.escapedScalars.isEmpty {
+      BOMQuirk.substitute(writer.escapedScalars, in: output, from: start)
+    }
     // libyaml closes a document that ends in a kept line break (`|+`) with an
     // explicit `...`; kustomize's writer does not.
     let marker = Array("\n...\n".utf8)
@@ -68,6 +72,8 @@ private struct EventWriter {
   var emitter = yaml_emitter_t()
   var event = yaml_event_t()
   let output: OutputBuffer
+  /// Hand-rendered scalars waiting to replace their placeholders.
+  var escapedScalars: [[UInt8]] = []
 
   init(output: OutputBuffer) throws(SourceError) {
     self.output = output
@@ -156,7 +162,12 @@ private struct EventWriter {
   mutating func scalar(_ scalar: Scalar) throws(SourceError) {
     var text: String
     let style: yaml_scalar_style_t
-    if scalar.kind == .string {
+    if scalar.kind == .string, scalar.value.utf8.starts(with: BOMQuirk.byteOrderMark) {
+      // Written by hand below, in place of a placeholder libyaml lays out.
+      text = BOMQuirk.placeholder(escapedScalars.count)
+      escapedScalars.append(BOMQuirk.render(scalar.value))
+      style = YAML_DOUBLE_QUOTED_SCALAR_STYLE
+    } else if scalar.kind == .string {
       text = scalar.value
       if text.utf8.contains(UInt8(ascii: "\n")) {
         style = YAML_LITERAL_SCALAR_STYLE
@@ -179,5 +190,68 @@ private struct EventWriter {
     }
     guard ok == 1 else { throw SourceError(scalar.mark, "cannot write scalar (invalid UTF-8?)") }
     try send(scalar.mark)
+  }
+}
+
+/// kustomize's YAML writer (a Go port of libyaml) has a quirk libyaml lacks:
+/// in a string that starts with a byte-order mark, every character is
+/// written as an escape (`"\uFEFF\x61\x62"`). Such strings are rendered here
+/// and put in place of a placeholder that libyaml lays out as a double-quoted
+/// scalar; being one escaped line, the result needs no folding.
+enum BOMQuirk {
+  static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+  static func placeholder(_ index: Int) -> String {
+    "\u{1}\u{2}mrgen-escaped-\(index)\u{2}\u{1}"
+  }
+
+  /// The placeholder as libyaml writes it.
+  static func written(_ index: Int) -> [UInt8] {
+    Array("\"\\x01\\x02mrgen-escaped-\(index)\\x02\\x01\"".utf8)
+  }
+
+  static func render(_ text: String) -> [UInt8] {
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = [UInt8(ascii: "\"")]
+    for scalar in text.unicodeScalars {
+      let value = scalar.value
+      out.append(UInt8(ascii: "\\"))
+      switch value {
+      case 0x00: out.append(UInt8(ascii: "0"))
+      case 0x07: out.append(UInt8(ascii: "a"))
+      case 0x08: out.append(UInt8(ascii: "b"))
+      case 0x09: out.append(UInt8(ascii: "t"))
+      case 0x0A: out.append(UInt8(ascii: "n"))
+      case 0x0B: out.append(UInt8(ascii: "v"))
+      case 0x0C: out.append(UInt8(ascii: "f"))
+      case 0x0D: out.append(UInt8(ascii: "r"))
+      case 0x1B: out.append(UInt8(ascii: "e"))
+      case 0x22: out.append(UInt8(ascii: "\""))
+      case 0x5C: out.append(UInt8(ascii: "\\"))
+      case 0x85: out.append(UInt8(ascii: "N"))
+      case 0xA0: out.append(UInt8(ascii: "_"))
+      case 0x2028: out.append(UInt8(ascii: "L"))
+      case 0x2029: out.append(UInt8(ascii: "P"))
+      default:
+        let (letter, digits): (UInt8, Int) =
+          value <= 0xFF ? (UInt8(ascii: "x"), 2) : value <= 0xFFFF ? (UInt8(ascii: "u"), 4) : (UInt8(ascii: "U"), 8)
+        out.append(letter)
+        for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) { out.append(hex[Int((value >> UInt32(shift)) & 0xF)]) }
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+    return out
+  }
+
+  static func substitute(_ rendered: [[UInt8]], in output: OutputBuffer, from start: Int) {
+    var bytes = Array(output.bytes[start...])
+    var searchFrom = 0
+    for (index, replacement) in rendered.enumerated() {
+      let marker = written(index)
+      guard let range = bytes[searchFrom...].firstRange(of: marker) else { continue }
+      bytes.replaceSubrange(range, with: replacement)
+      searchFrom = range.lowerBound + replacement.count
+    }
+    output.bytes.replaceSubrange(start..., with: bytes)
   }
 }
