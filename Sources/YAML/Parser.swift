@@ -10,6 +10,9 @@ public struct Parser {
   public var maxExpandedNodes = 1_000_000
   /// The deepest nesting accepted.
   public var maxDepth = 1_000
+  /// Whether a repeated map key replaces the earlier value (as kustomize reads its own
+  /// kustomization files) instead of being an error (as it reads resources).
+  public var lastDuplicateKeyWins = false
 
   public init() {}
 
@@ -18,6 +21,7 @@ public struct Parser {
   public func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0) throws(SourceError) -> [Node] {
     var builder = TreeBuilder(file: file, maxExpandedNodes: maxExpandedNodes, maxDepth: maxDepth)
     builder.lineOffset = lineOffset
+    builder.lastDuplicateKeyWins = lastDuplicateKeyWins
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else {
       throw SourceError(Mark(file: file, line: 0, column: 0), "cannot initialise the YAML parser")
@@ -71,6 +75,7 @@ private struct TreeBuilder {
   var anchors: [String: Node] = [:]
   var expandedNodes = 0
   var lineOffset = 0
+  var lastDuplicateKeyWins = false
 
   init(file: String, maxExpandedNodes: Int, maxDepth: Int) {
     self.file = file
@@ -159,8 +164,11 @@ private struct TreeBuilder {
         guard case .scalar(let key) = node else {
           throw SourceError(node.mark, "a mapping key must be a scalar")
         }
-        if !isMergeKey, mapping.entries.contains(where: { $0.key.value == key.value }) {
-          throw SourceError(key.mark, "mapping key \"\(key.value)\" already defined")
+        if !isMergeKey, let earlier = mapping.entries.firstIndex(where: { $0.key.value == key.value }) {
+          guard lastDuplicateKeyWins else {
+            throw SourceError(key.mark, "mapping key \"\(key.value)\" already defined")
+          }
+          mapping.entries.remove(at: earlier)
         }
         stack.append(.mapping(mapping, anchor: anchor, pendingKey: key, merges: merges))
       }

@@ -253,7 +253,8 @@ public struct Builder {
         Step(transformer: AnnotationTransformer(pairs: commonAnnotations.value, fieldSpecs: config.commonAnnotations), records: ["AnnotationsTransformer"]))
     }
     for patch in kustomization.patchesJson6902 {
-      guard patch.target != nil else { throw SourceError(patch.mark, "a patchesJson6902 entry needs a 'target'") }
+      guard let target = patch.target else { throw SourceError(patch.mark, "a patchesJson6902 entry needs a 'target'") }
+      guard !target.name.isEmpty else { throw SourceError(target.mark, "a patchesJson6902 target must give a 'name'") }
       result.append(Step(transformer: try PatchTransformer(patch, in: kustomization, loader: loader, jsonOnly: true, openAPI: openAPI), records: []))
     }
     for replica in kustomization.replicas {

@@ -31,20 +31,23 @@ public struct Loader: Sendable {
   /// Reads and decodes the kustomization of a directory.
   public func loadKustomization(in directory: String, requestedAt mark: Mark?) throws(SourceError) -> (Kustomization, [String]) {
     let file = try kustomizationFile(in: directory, requestedAt: mark)
-    let documents = try parse(file, at: mark)
+    // kustomize decodes its own files as JSON, where a repeated key replaces the earlier one.
+    let documents = try parse(file, at: mark, lastDuplicateKeyWins: true)
     var decoder = KustomizationDecoder(file: file, directory: directory)
     let kustomization = try decoder.decode(documents)
     return (kustomization, decoder.warnings.map { "\(file): warning: \($0)" })
   }
 
-  public func parse(_ file: String, at mark: Mark?) throws(SourceError) -> [Node] {
+  public func parse(_ file: String, at mark: Mark?, lastDuplicateKeyWins: Bool = false) throws(SourceError) -> [Node] {
     let bytes: [UInt8]
     do {
       bytes = try fileSystem.read(file)
     } catch {
       throw SourceError(mark ?? Mark(file: file, line: 0, column: 0), error.message)
     }
-    return try Parser().parse(bytes, file: file)
+    var parser = Parser()
+    parser.lastDuplicateKeyWins = lastDuplicateKeyWins
+    return try parser.parse(bytes, file: file)
   }
 
   /// Whether a resource entry names something remote, which mrgen never fetches.

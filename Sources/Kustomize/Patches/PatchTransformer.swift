@@ -138,6 +138,10 @@ public struct PatchTransformer: Transformer {
   /// Applies a JSON patch; kustomize then rewrites annotations as strings.
   static func applyJSON(_ patch: JSONPatch, to resource: Resource) throws(SourceError) {
     resource.storePreviousID()
+    // During a build kustomize keeps its own annotations on every resource, so
+    // `metadata.annotations` always exists for a patch to add to.
+    let metadata = resource.object.mapping(creating: "metadata")
+    if metadata["annotations"]?.mapping == nil { metadata["annotations"] = .mapping(Mapping(mark: metadata.mark)) }
     var document = Node.mapping(resource.object)
     try patch.apply(to: &document)
     guard case .mapping(let object) = document else {
