@@ -75,6 +75,8 @@ def main():
     out.append("    var type: Int?")
     out.append("    var strategy: String")
     out.append("    var mergeKey: String")
+    out.append("    /// `x-kubernetes-list-map-keys` when a list is keyed by more than the merge key.")
+    out.append("    var listKeys: [String] = []")
     out.append("  }")
     out.append("")
     out.append("  /// Root type of each kind, by `group/version/Kind`.")
@@ -94,7 +96,11 @@ def main():
             type_text = str(short[ref]) if ref in interesting else "nil"
             strategy = prop.get("x-kubernetes-patch-strategy", "")
             key = prop.get("x-kubernetes-patch-merge-key", "")
-            fields.append(f'"{field}": Field(type: {type_text}, strategy: "{strategy}", mergeKey: "{key}")')
+            list_keys = prop.get("x-kubernetes-list-map-keys") or []
+            extra = ""
+            if key and len(list_keys) > 1:
+                extra = ", listKeys: [" + ", ".join(f'"{k}"' for k in list_keys) + "]"
+            fields.append(f'"{field}": Field(type: {type_text}, strategy: "{strategy}", mergeKey: "{key}"{extra})')
         out.append(f"    // {name}")
         out.append("    [" + (", ".join(fields) if fields else ":") + "],")
     out.append("  ]")

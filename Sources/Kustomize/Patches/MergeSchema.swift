@@ -9,6 +9,8 @@ enum MergeSchema {
   struct Field {
     var strategy: String
     var mergeKey: String
+    /// More than one key identifies an item (`containerPort` and `protocol`).
+    var listKeys: [String] = []
     var schema: MergeSchema?
   }
 
@@ -16,13 +18,15 @@ enum MergeSchema {
     switch self {
     case .builtin(let type):
       guard let field = PatchSchema.types[type][name] else { return nil }
-      return Field(strategy: field.strategy, mergeKey: field.mergeKey, schema: field.type.map(MergeSchema.builtin))
+      return Field(
+        strategy: field.strategy, mergeKey: field.mergeKey, listKeys: field.listKeys, schema: field.type.map(MergeSchema.builtin))
     case .custom(let object, let document):
       guard let property = object["properties"]?.mapping?[name]?.mapping else { return nil }
+      let mergeKey = property.string("x-kubernetes-patch-merge-key") ?? ""
+      let listKeys = property["x-kubernetes-list-map-keys"]?.sequence?.items.compactMap { $0.scalar?.value } ?? []
       return Field(
-        strategy: property.string("x-kubernetes-patch-strategy") ?? "",
-        mergeKey: property.string("x-kubernetes-patch-merge-key") ?? "",
-        schema: document.schema(of: property))
+        strategy: property.string("x-kubernetes-patch-strategy") ?? "", mergeKey: mergeKey,
+        listKeys: !mergeKey.isEmpty && listKeys.count > 1 ? listKeys : [], schema: document.schema(of: property))
     }
   }
 

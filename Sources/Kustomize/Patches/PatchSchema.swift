@@ -9,6 +9,8 @@ enum PatchSchema {
     var type: Int?
     var strategy: String
     var mergeKey: String
+    /// `x-kubernetes-list-map-keys` when a list is keyed by more than the merge key.
+    var listKeys: [String] = []
   }
 
   /// Root type of each kind, by `group/version/Kind`.
@@ -267,7 +269,7 @@ enum PatchSchema {
     // io.k8s.api.core.v1.ConfigMapList
     ["items": Field(type: 77, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.Container
-    ["env": Field(type: nil, strategy: "merge", mergeKey: "name"), "ports": Field(type: nil, strategy: "merge", mergeKey: "containerPort"), "volumeDevices": Field(type: nil, strategy: "merge", mergeKey: "devicePath"), "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath")],
+    ["env": Field(type: nil, strategy: "merge", mergeKey: "name"), "ports": Field(type: nil, strategy: "merge", mergeKey: "containerPort", listKeys: ["containerPort", "protocol"]), "volumeDevices": Field(type: nil, strategy: "merge", mergeKey: "devicePath"), "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath")],
     // io.k8s.api.core.v1.ContainerStatus
     ["allocatedResourcesStatus": Field(type: nil, strategy: "merge", mergeKey: "name"), "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath")],
     // io.k8s.api.core.v1.Endpoints
@@ -275,7 +277,7 @@ enum PatchSchema {
     // io.k8s.api.core.v1.EndpointsList
     ["items": Field(type: 81, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.EphemeralContainer
-    ["env": Field(type: nil, strategy: "merge", mergeKey: "name"), "ports": Field(type: nil, strategy: "merge", mergeKey: "containerPort"), "volumeDevices": Field(type: nil, strategy: "merge", mergeKey: "devicePath"), "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath")],
+    ["env": Field(type: nil, strategy: "merge", mergeKey: "name"), "ports": Field(type: nil, strategy: "merge", mergeKey: "containerPort", listKeys: ["containerPort", "protocol"]), "volumeDevices": Field(type: nil, strategy: "merge", mergeKey: "devicePath"), "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath")],
     // io.k8s.api.core.v1.EphemeralVolumeSource
     ["volumeClaimTemplate": Field(type: 100, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.Event
@@ -317,7 +319,7 @@ enum PatchSchema {
     // io.k8s.api.core.v1.PodList
     ["items": Field(type: 102, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.PodSpec
-    ["containers": Field(type: 79, strategy: "merge", mergeKey: "name"), "ephemeralContainers": Field(type: 83, strategy: "merge", mergeKey: "name"), "hostAliases": Field(type: nil, strategy: "merge", mergeKey: "ip"), "imagePullSecrets": Field(type: nil, strategy: "merge", mergeKey: "name"), "initContainers": Field(type: 79, strategy: "merge", mergeKey: "name"), "resourceClaims": Field(type: nil, strategy: "merge,retainKeys", mergeKey: "name"), "schedulingGates": Field(type: nil, strategy: "merge", mergeKey: "name"), "topologySpreadConstraints": Field(type: nil, strategy: "merge", mergeKey: "topologyKey"), "volumes": Field(type: 123, strategy: "merge,retainKeys", mergeKey: "name")],
+    ["containers": Field(type: 79, strategy: "merge", mergeKey: "name"), "ephemeralContainers": Field(type: 83, strategy: "merge", mergeKey: "name"), "hostAliases": Field(type: nil, strategy: "merge", mergeKey: "ip"), "imagePullSecrets": Field(type: nil, strategy: "merge", mergeKey: "name"), "initContainers": Field(type: 79, strategy: "merge", mergeKey: "name"), "resourceClaims": Field(type: nil, strategy: "merge,retainKeys", mergeKey: "name"), "schedulingGates": Field(type: nil, strategy: "merge", mergeKey: "name"), "topologySpreadConstraints": Field(type: nil, strategy: "merge", mergeKey: "topologyKey", listKeys: ["topologyKey", "whenUnsatisfiable"]), "volumes": Field(type: 123, strategy: "merge,retainKeys", mergeKey: "name")],
     // io.k8s.api.core.v1.PodStatus
     ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type"), "containerStatuses": Field(type: 80, strategy: "", mergeKey: ""), "ephemeralContainerStatuses": Field(type: 80, strategy: "", mergeKey: ""), "hostIPs": Field(type: nil, strategy: "merge", mergeKey: "ip"), "initContainerStatuses": Field(type: 80, strategy: "", mergeKey: ""), "podIPs": Field(type: nil, strategy: "merge", mergeKey: "ip"), "resourceClaimStatuses": Field(type: nil, strategy: "merge,retainKeys", mergeKey: "name")],
     // io.k8s.api.core.v1.PodTemplate
@@ -351,7 +353,7 @@ enum PatchSchema {
     // io.k8s.api.core.v1.ServiceList
     ["items": Field(type: 117, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.ServiceSpec
-    ["ports": Field(type: nil, strategy: "merge", mergeKey: "port")],
+    ["ports": Field(type: nil, strategy: "merge", mergeKey: "port", listKeys: ["port", "protocol"])],
     // io.k8s.api.core.v1.ServiceStatus
     ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type")],
     // io.k8s.api.core.v1.Volume

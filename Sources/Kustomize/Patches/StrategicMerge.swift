@@ -109,6 +109,9 @@ public struct StrategicMergePatch: Sendable {
       }
       return SequenceNode(items, mark: dest.mark)
     }
+    if let field, field.listKeys.count > 1 {
+      return try mergeMultiKeyList(patch, into: dest, field: field)
+    }
     func keyValue(_ item: Node) -> String? { item.mapping?[key]?.scalar?.value }
     var used: Set<Int> = []
     var merged: [Node] = []
@@ -130,6 +133,40 @@ public struct StrategicMergePatch: Sendable {
       merged.append(item)
     }
     return SequenceNode(merged, mark: dest.mark)
+  }
+
+  /// Lists keyed by several fields (ports by number and protocol): an item
+  /// matches on the keys it gives; items new to the list come first, then the
+  /// resource's items in their order, merged. An item that matches several
+  /// of the resource's items is dropped, as kustomize drops it.
+  static func mergeMultiKeyList(_ patch: SequenceNode, into dest: SequenceNode, field: MergeSchema.Field) throws(SourceError) -> SequenceNode {
+    var merged = dest.items.map { Optional($0) }
+    var added: [Node] = []
+    for item in patch.items {
+      guard case .mapping(let patchItem) = item else {
+        if let kept = cleanedItem(item) { added.append(kept) }
+        continue
+      }
+      var keys = field.listKeys.filter { !(patchItem[$0]?.scalar?.value ?? "").isEmpty }
+      if keys.isEmpty { keys = field.listKeys }
+      let matches = dest.items.indices.filter { index in
+        keys.allSatisfy { dest.items[index].mapping?[$0]?.scalar?.value == patchItem[$0]?.scalar?.value }
+      }
+      if directive(of: patchItem) == "delete" {
+        for index in matches { merged[index] = nil }
+        continue
+      }
+      switch matches.count {
+      case 0:
+        if let result = try mergeMap(patchItem, into: nil, schema: field.schema) { added.append(.mapping(result)) }
+      case 1:
+        let destItem = dest.items[matches[0]].mapping
+        merged[matches[0]] = try mergeMap(patchItem, into: destItem, schema: field.schema).map(Node.mapping)
+      default:
+        continue
+      }
+    }
+    return SequenceNode(added + merged.compactMap { $0 }, mark: dest.mark)
   }
 
   /// A patch value placed where the resource has nothing: directives resolved, nulls dropped.
