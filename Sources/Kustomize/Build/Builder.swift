@@ -218,7 +218,7 @@ public struct Builder {
   }
 
   /// The kustomization's transformers in kustomize's order.
-  func transformers(of kustomization: Kustomization, config: TransformerConfig = TransformerConfig()) throws(SourceError) -> [Step] {
+  func transformers(of kustomization: Kustomization, config: TransformerConfig) throws(SourceError) -> [Step] {
     var result: [Step] = []
     if !kustomization.patchesStrategicMerge.isEmpty {
       result.append(

@@ -127,21 +127,8 @@ struct LabelSelector: Sendable {
   var isEmpty: Bool { requirements.isEmpty }
 
   init(_ text: String, mark: Mark) throws(SourceError) {
-    var parts: [String] = []
-    var depth = 0
-    var current = ""
-    for character in text {
-      if character == "(" { depth += 1 }
-      if character == ")" { depth -= 1 }
-      if character == "," && depth == 0 {
-        parts.append(current)
-        current = ""
-      } else {
-        current.append(character)
-      }
-    }
-    if !current.trimmed.isEmpty || !parts.isEmpty { parts.append(current) }
-    for part in parts.map(\.trimmed) {
+    guard !text.trimmed.isEmpty else { return }
+    for part in text.split(outside: ("(", ")"), on: ",").map(\.trimmed) {
       guard !part.isEmpty else { throw SourceError(mark, "empty requirement in selector '\(text)'") }
       requirements.append(try LabelSelector.requirement(part, in: text, mark: mark))
     }
@@ -187,6 +174,25 @@ struct LabelSelector: Sendable {
 }
 
 extension String {
+  /// Splits at `separator` wherever it is not inside the bracket pair.
+  func split(outside brackets: (open: Character, close: Character), on separator: Character) -> [String] {
+    var parts: [String] = []
+    var current = ""
+    var depth = 0
+    for character in self {
+      if character == brackets.open { depth += 1 }
+      if character == brackets.close { depth -= 1 }
+      if character == separator && depth == 0 {
+        parts.append(current)
+        current = ""
+      } else {
+        current.append(character)
+      }
+    }
+    parts.append(current)
+    return parts
+  }
+
   var trimmed: String {
     String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
   }

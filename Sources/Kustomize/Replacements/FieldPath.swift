@@ -19,21 +19,7 @@ struct FieldPath: Sendable, CustomStringConvertible {
 
   init(_ text: String) {
     self.text = text
-    var parts: [String] = []
-    var current = ""
-    var depth = 0
-    for character in text {
-      if character == "[" { depth += 1 }
-      if character == "]" { depth -= 1 }
-      if character == "." && depth == 0 {
-        parts.append(current)
-        current = ""
-      } else {
-        current.append(character)
-      }
-    }
-    parts.append(current)
-    segments = parts.map { part in
+    segments = text.split(outside: ("[", "]"), on: ".").map { part in
       if part == "*" { return .all }
       if part.hasPrefix("[") && part.hasSuffix("]") {
         let inner = String(part.dropFirst().dropLast())
