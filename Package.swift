@@ -23,16 +23,19 @@ let package = Package(
     .target(name: "YAML", dependencies: ["CYAML"]),
     // The engine: kustomizations, resources, loader, transformers, build pipeline.
     .target(name: "Kustomize", dependencies: ["YAML", .product(name: "Crypto", package: "swift-crypto")]),
+    // The Model Registry tree's catalog: options, their rules, composition.
+    .target(name: "ModelRegistry", dependencies: ["Kustomize", "YAML"]),
     // The command line.
     .executableTarget(
       name: "mrgen",
       dependencies: [
-        "Kustomize", "YAML",
+        "Kustomize", "ModelRegistry", "YAML",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
     .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Kustomize", "YAML"]),
     .testTarget(name: "mrgenTests", dependencies: ["mrgen"], resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v6]

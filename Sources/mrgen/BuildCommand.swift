@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kustomize
+import ModelRegistry
 import YAML
 
 /// `mrgen build DIR [-o PATH]`
@@ -10,6 +11,9 @@ struct BuildCommand: ParsableCommand {
     abstract: "Build a kustomization directory and print the resources.",
     discussion: """
       The output is the same, byte for byte, as `kustomize build DIR` (Kustomize v5.6.0).
+      With --with or --namespace, DIR is composed with options of the Model Registry tree:
+      the build is that of a kustomization listing DIR as a resource and each option's
+      variant for DIR's database as a component (see `mrgen compose`).
       On an error nothing is printed to stdout and no file is written; the error names
       the file, line and column it comes from, and the exit status is 1.
       """
@@ -25,12 +29,12 @@ struct BuildCommand: ParsableCommand {
       valueName: "path"))
   var output: String?
 
+  @OptionGroup var composition: CompositionOptions
+
   func run() throws {
-    var builder = Builder(environment: ProcessInfo.processInfo.environment)
     let resources: ResourceMap
     do {
-      resources = try builder.build(directory)
-      for warning in builder.warnings { Diagnostics.warn(warning) }
+      resources = try composition.build(directory)
       let files = try OutputWriter.files(for: resources, output: output)
       try OutputWriter.write(files)
     } catch {

@@ -13,12 +13,14 @@ struct MRGen: ParsableCommand {
     abstract: "Render Kubernetes manifests from kustomization trees, byte-identical to `kustomize build`.",
     discussion: """
       Examples:
-        mrgen build examples/hello | kubectl apply -f -
+        mrgen build overlays/postgres | kubectl apply -f -
+        mrgen build overlays/mysql --with oauth,secure-db
+        mrgen options
         mrgen build overlays/postgres -o rendered.yaml
         mrgen build overlays/postgres -o rendered/      (one file per resource)
       """,
     version: "mrgen \(version) (kustomize v5.6.0 compatible)",
-    subcommands: [BuildCommand.self]
+    subcommands: [BuildCommand.self, ComposeCommand.self, OptionsCommand.self, CheckCommand.self]
   )
 
   /// Usage errors exit with 2, build errors with 1, as the README promises.

@@ -29,6 +29,13 @@ public struct Builder {
     }
     let (kustomization, notes) = try loader.loadKustomization(in: root, requestedAt: nil)
     warnings += notes
+    return try build(kustomization)
+  }
+
+  /// Builds a kustomization that exists only in memory (a composition), as if
+  /// it were a file in `kustomization.directory`.
+  public mutating func build(_ kustomization: Kustomization) throws(SourceError) -> ResourceMap {
+    let root = kustomization.directory
     recordsTransformations = kustomization.buildMetadata.contains("transformerAnnotations")
     var visiting: [String] = []
     var accumulation = Accumulation()

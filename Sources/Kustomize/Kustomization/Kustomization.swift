@@ -15,6 +15,12 @@ public struct Kustomization: Sendable {
   /// The directory holding the file: the root that relative paths resolve against.
   public var directory: String
   public var kind: Kind = .kustomization
+  /// `metadata.name`; kustomize ignores it, tools may read it.
+  public var name: String?
+  /// `metadata.annotations`, in file order; kustomize ignores them, tools (the
+  /// Model Registry catalog) keep their own data there.
+  public var annotations: [Located<String>] = []
+  public var annotationKeys: [String] = []
 
   public var resources: [Located<String>] = []
   public var components: [Located<String>] = []
@@ -50,6 +56,11 @@ public struct Kustomization: Sendable {
   public init(file: String, directory: String) {
     self.file = file
     self.directory = directory
+  }
+
+  /// The value of a `metadata.annotations` entry, with where it was written.
+  public func annotation(_ key: String) -> Located<String>? {
+    annotationKeys.firstIndex(of: key).map { annotations[$0] }
   }
 
   /// One entry of `labels:`.

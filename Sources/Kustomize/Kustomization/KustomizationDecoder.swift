@@ -67,6 +67,18 @@ struct KustomizationDecoder {
       case "metadata":
         if let metadata = try NodeDecoding.mapping(value, field: key) {
           try NodeDecoding.checkKeys(metadata, allowed: KustomizationDecoder.metadataFields, in: "metadata")
+          if let name = NodeDecoding.field(metadata, "name") {
+            result.name = try NodeDecoding.optionalString(name, field: "metadata.name")
+          }
+          if let annotations = NodeDecoding.field(metadata, "annotations"),
+            case .mapping(let map) = annotations
+          {
+            for entry in map.entries {
+              guard case .scalar(let value) = entry.value else { continue }
+              result.annotationKeys.append(entry.key.value)
+              result.annotations.append(Located(value.value, mark: value.mark))
+            }
+          }
         }
       case "resources":
         result.resources += try NodeDecoding.stringList(value, field: key)

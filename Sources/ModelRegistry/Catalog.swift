@@ -1,0 +1,117 @@
+import Foundation
+import Kustomize
+import YAML
+
+/// The tree's options and database overlays, read from the annotations of
+/// their kustomization files.
+public struct Catalog: Sendable {
+  /// The tree's root: the directory holding `overlays/` and `options/`.
+  public var root: String
+  /// Sorted by name.
+  public var options: [CatalogOption]
+  /// Sorted by database name.
+  public var overlays: [Overlay]
+
+  public func option(named name: String) -> CatalogOption? {
+    options.first { $0.name == name }
+  }
+
+  public var databases: [String] { overlays.map(\.database) }
+
+  /// The tree root at or above `directory`: the first directory that holds both `options/` and `overlays/`.
+  public static func findRoot(from directory: String) -> String? {
+    var current = Path.normalize(absolute(directory))
+    while true {
+      if isDirectory(Path.join(current, "options")) && isDirectory(Path.join(current, "overlays")) {
+        // Relative paths stay relative, so messages name files as the user would.
+        if directory.hasPrefix("/") { return current }
+        return Path.relative(current, from: Path.normalize(FileManager.default.currentDirectoryPath))
+      }
+      if current == "/" { return nil }
+      current = Path.normalize(current + "/..")
+    }
+  }
+
+  /// Reads every option (a kustomization under `options/`, one or two levels
+  /// down, with a description) and every overlay (a kustomization directly
+  /// under `overlays/` that names its database).
+  public static func load(root: String, loader: Loader = Loader()) throws(SourceError) -> Catalog {
+    var options: [CatalogOption] = []
+    for directory in subdirectories(of: Path.join(root, "options"), depth: 2) {
+      guard let kustomization = try kustomization(in: directory, loader: loader),
+        let description = kustomization.annotation(CatalogKey.description)
+      else { continue }
+      options.append(try option(from: kustomization, directory: directory, description: description.value))
+    }
+    var overlays: [Overlay] = []
+    for directory in subdirectories(of: Path.join(root, "overlays"), depth: 1) {
+      guard let kustomization = try kustomization(in: directory, loader: loader),
+        let database = kustomization.annotation(CatalogKey.database)
+      else { continue }
+      let description = kustomization.annotation(CatalogKey.description)?.value ?? ""
+      overlays.append(Overlay(database: database.value, directory: directory, description: description))
+    }
+    var seen: [String: CatalogOption] = [:]
+    for option in options {
+      if let first = seen[option.name] {
+        throw SourceError(Mark(file: option.file, line: 0, column: 0), "option '\(option.name)' is declared twice", notes: ["\(first.file): note: first declared here"])
+      }
+      seen[option.name] = option
+    }
+    return Catalog(
+      root: root,
+      options: options.sorted { $0.name < $1.name },
+      overlays: overlays.sorted { $0.database < $1.database })
+  }
+
+  static func option(from kustomization: Kustomization, directory: String, description: String) throws(SourceError) -> CatalogOption {
+    let fallbackName = Path.relative(directory, from: Path.join(directory, "..")).replacingOccurrences(of: "/", with: "-")
+    var variants: [(database: String, directory: String)] = []
+    for item in kustomization.annotation(CatalogKey.variants)?.commaSeparated() ?? [] {
+      let parts = item.value.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        throw SourceError(item.mark, "variant '\(item.value)' is not database=directory")
+      }
+      let variantDirectory = Path.join(directory, parts[1])
+      guard isDirectory(variantDirectory) else {
+        throw SourceError(item.mark, "variant directory '\(parts[1])' for database '\(parts[0])' does not exist")
+      }
+      variants.append((parts[0], variantDirectory))
+    }
+    return CatalogOption(
+      name: kustomization.name ?? fallbackName,
+      directory: directory,
+      description: description,
+      requires: kustomization.annotation(CatalogKey.requires)?.commaSeparated() ?? [],
+      conflicts: kustomization.annotation(CatalogKey.conflicts)?.commaSeparated() ?? [],
+      variants: variants,
+      file: kustomization.file)
+  }
+
+  static func kustomization(in directory: String, loader: Loader) throws(SourceError) -> Kustomization? {
+    let hasFile = Loader.kustomizationFileNames.contains { DiskFileSystem().kind(of: Path.join(directory, $0)) == .file }
+    guard hasFile else { return nil }
+    return try loader.loadKustomization(in: directory, requestedAt: nil).0
+  }
+
+  /// Subdirectories down to `depth` levels, sorted, so the catalog does not depend on directory order.
+  static func subdirectories(of directory: String, depth: Int) -> [String] {
+    guard depth > 0, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+    var result: [String] = []
+    for name in names.sorted() where !name.hasPrefix(".") {
+      let path = Path.join(directory, name)
+      guard isDirectory(path) else { continue }
+      result.append(path)
+      result += subdirectories(of: path, depth: depth - 1)
+    }
+    return result
+  }
+
+  static func isDirectory(_ path: String) -> Bool {
+    DiskFileSystem().kind(of: path) == .directory
+  }
+
+  static func absolute(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+  }
+}

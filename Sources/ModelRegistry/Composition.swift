@@ -1,0 +1,122 @@
+import Foundation
+import Kustomize
+import YAML
+
+/// What `mrgen build DIR --with a,b` builds: one kustomization that lists DIR
+/// as a resource and each option's variant for DIR's database as a component,
+/// in the order given, with `namespace:` set to `--namespace` or to DIR's own
+/// namespace, so that the options' resources land beside the registry.
+public struct Composition: Sendable {
+  public var target: String
+  public var database: String
+  public var options: [CatalogOption]
+  /// The component directory chosen for each option, in order.
+  public var components: [String]
+  public var namespace: String?
+
+  /// Checks the selection against the catalog's rules and picks the variants.
+  /// - Parameters:
+  ///   - target: the directory to build (an overlay, or a kustomization that includes one).
+  ///   - selection: option names as the user gave them.
+  public init(target: String, selection: [String], namespace: String?, catalog: Catalog, loader: Loader = Loader()) throws(SourceError) {
+    let inspection = try TargetInspection(of: target, catalog: catalog, loader: loader)
+    guard let database = inspection.database else {
+      throw SourceError(
+        Mark(file: target, line: 0, column: 0),
+        "'\(target)' deploys no database that the catalog knows, so options cannot be chosen for it",
+        notes: ["note: an overlay declares its database in the metadata annotation \(CatalogKey.database); overlays: \(catalog.databases.joined(separator: ", "))"])
+    }
+    let selected = try Rules(catalog: catalog).check(selection, database: database, included: inspection.includedOptions)
+    self.target = target
+    self.database = database
+    self.options = selected
+    self.components = selected.map { $0.component(for: database)! }
+    self.namespace = namespace ?? inspection.namespace
+  }
+
+  /// The composition as a kustomization held in memory, rooted at `directory`
+  /// (which need not exist); paths are written relative to it.
+  public func kustomization(in directory: String) -> Kustomization {
+    let file = Path.join(directory, "kustomization.yaml")
+    var kustomization = Kustomization(file: file, directory: directory)
+    let mark = Mark(file: "--with", line: 0, column: 0)
+    kustomization.resources = [Located(relative(target, from: directory), mark: Mark(file: target, line: 0, column: 0))]
+    kustomization.components = components.map { Located(relative($0, from: directory), mark: mark) }
+    kustomization.namespace = namespace.map { Located($0, mark: Mark(file: "--namespace", line: 0, column: 0)) }
+    return kustomization
+  }
+
+  /// The same kustomization as a file to keep (for `kubectl kustomize`, or to
+  /// commit), with paths relative to the directory it will be written to.
+  public func kustomizationText(in directory: String) -> String {
+    var lines = [
+      "# Composed by mrgen: \(command)",
+      "apiVersion: kustomize.config.k8s.io/v1beta1",
+      "kind: Kustomization",
+    ]
+    if let namespace { lines.append("namespace: \(namespace)") }
+    lines.append("resources:")
+    lines.append("- \(relative(target, from: directory))")
+    if !components.isEmpty {
+      lines.append("components:")
+      lines += components.map { "- \(relative($0, from: directory))" }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The `mrgen build` command that renders this composition.
+  public var command: String {
+    var words = ["mrgen", "build", target]
+    if !options.isEmpty { words += ["--with", options.map(\.name).joined(separator: ",")] }
+    if let namespace { words += ["--namespace", namespace] }
+    return words.joined(separator: " ")
+  }
+
+  func relative(_ path: String, from directory: String) -> String {
+    Path.relative(Catalog.absolute(path), from: Catalog.absolute(directory))
+  }
+}
+
+/// What a build directory already is: its database, its namespace and the
+/// options it includes, found through its kustomization and the directories it
+/// lists as resources.
+struct TargetInspection {
+  var database: String?
+  var namespace: String?
+  var includedOptions: [String: String] = [:]
+
+  init(of directory: String, catalog: Catalog, loader: Loader) throws(SourceError) {
+    var optionByDirectory: [String: String] = [:]
+    for option in catalog.options {
+      for path in option.directories { optionByDirectory[Self.real(path)] = option.name }
+    }
+    var visited: Set<String> = []
+    try visit(directory, optionByDirectory: optionByDirectory, loader: loader, visited: &visited)
+  }
+
+  private mutating func visit(
+    _ directory: String, optionByDirectory: [String: String], loader: Loader, visited: inout Set<String>
+  ) throws(SourceError) {
+    guard visited.insert(Self.real(directory)).inserted,
+      let kustomization = try Catalog.kustomization(in: directory, loader: loader)
+    else { return }
+    if database == nil { database = kustomization.annotation(CatalogKey.database)?.value }
+    if namespace == nil { namespace = kustomization.namespace?.value }
+    for entry in kustomization.components {
+      let path = Path.join(directory, entry.value)
+      if let name = optionByDirectory[Self.real(path)], includedOptions[name] == nil {
+        includedOptions[name] = kustomization.file
+      }
+    }
+    for entry in kustomization.resources where !Loader.isRemote(entry.value) {
+      let path = Path.join(directory, entry.value)
+      if Catalog.isDirectory(path) {
+        try visit(path, optionByDirectory: optionByDirectory, loader: loader, visited: &visited)
+      }
+    }
+  }
+
+  static func real(_ path: String) -> String {
+    DiskFileSystem().realPath(path) ?? Path.normalize(Catalog.absolute(path))
+  }
+}

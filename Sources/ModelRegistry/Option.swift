@@ -1,0 +1,67 @@
+import Foundation
+import Kustomize
+import YAML
+
+/// The annotation keys through which the tree's kustomizations describe
+/// themselves; the catalog is this data, not code.
+public enum CatalogKey {
+  /// On an overlay: the database it deploys (`mysql`, `postgres`, ...).
+  public static let database = "mrgen.dev/database"
+  /// On an option (and an overlay): one line for `mrgen options`.
+  public static let description = "mrgen.dev/description"
+  /// Options that must be selected too, comma-separated.
+  public static let requires = "mrgen.dev/requires"
+  /// Options that cannot be selected together with this one, comma-separated.
+  public static let conflicts = "mrgen.dev/conflicts"
+  /// `database=directory` pairs, comma-separated: the component to use per
+  /// database, relative to the option's directory (`.` for the option itself).
+  /// Without it, the option's own directory serves every database.
+  public static let variants = "mrgen.dev/variants"
+}
+
+/// One option: a Component under `options/` that declares a description.
+public struct CatalogOption: Sendable {
+  public var name: String
+  /// The option's own component directory, as the build spells paths.
+  public var directory: String
+  public var description: String
+  public var requires: [Located<String>]
+  public var conflicts: [Located<String>]
+  /// Database → component directory; empty when one directory serves all.
+  public var variants: [(database: String, directory: String)]
+  /// Where the option's rules are written, for error messages.
+  public var file: String
+
+  /// The component to compose for `database`, or nil when the option has no variant for it.
+  public func component(for database: String) -> String? {
+    if variants.isEmpty { return directory }
+    return variants.first { $0.database == database }?.directory
+  }
+
+  /// Every directory that is this option, for recognising it where a tree already includes it.
+  public var directories: [String] {
+    [directory] + variants.map(\.directory)
+  }
+
+  /// The databases the option works with; nil means all of them.
+  public var databases: [String]? {
+    variants.isEmpty ? nil : variants.map(\.database)
+  }
+}
+
+/// One database overlay under `overlays/`.
+public struct Overlay: Sendable {
+  public var database: String
+  public var directory: String
+  public var description: String
+}
+
+extension Located<String> {
+  /// Splits a comma-separated annotation into its trimmed, non-empty items, each marked where the list is.
+  func commaSeparated() -> [Located<String>] {
+    value.split(separator: ",").compactMap { item in
+      let trimmed = item.trimmingCharacters(in: .whitespaces)
+      return trimmed.isEmpty ? nil : Located(trimmed, mark: mark)
+    }
+  }
+}

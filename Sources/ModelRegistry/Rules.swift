@@ -1,0 +1,85 @@
+import Kustomize
+import YAML
+
+/// The catalog's rules: which options exist, which need or exclude others,
+/// and which databases each serves.
+public struct Rules: Sendable {
+  public var catalog: Catalog
+
+  public init(catalog: Catalog) {
+    self.catalog = catalog
+  }
+
+  /// The selected options in order, or the first broken rule with its reason.
+  /// - Parameter included: options the build directory already includes, with the file that includes each.
+  public func check(_ selection: [String], database: String, included: [String: String] = [:]) throws(SourceError) -> [CatalogOption] {
+    let withMark = Mark(file: "--with", line: 0, column: 0)
+    var selected: [CatalogOption] = []
+    for name in selection {
+      guard let option = catalog.option(named: name) else {
+        throw SourceError(withMark, "unknown option '\(name)'", notes: ["note: available options: \(catalog.options.map(\.name).joined(separator: ", "))"])
+      }
+      if selected.contains(where: { $0.name == name }) {
+        throw SourceError(withMark, "option '\(name)' is given twice")
+      }
+      if let file = included[name] {
+        throw SourceError(withMark, "option '\(name)' is already included", notes: ["\(file): note: included here"])
+      }
+      guard option.component(for: database) != nil else {
+        throw SourceError(
+          Mark(file: option.file, line: 0, column: 0),
+          "option '\(name)' has no variant for the database '\(database)'",
+          notes: ["note: '\(name)' is available for: \((option.databases ?? []).joined(separator: ", "))"])
+      }
+      selected.append(option)
+    }
+    let names = Set(selected.map(\.name)).union(included.keys)
+    for option in selected + included.keys.sorted().compactMap({ catalog.option(named: $0) }) {
+      for required in option.requires where !names.contains(required.value) {
+        throw SourceError(required.mark, "option '\(option.name)' requires '\(required.value)', which is not selected", notes: ["note: add it: --with \(required.value),\(option.name)"])
+      }
+      for conflicting in option.conflicts where names.contains(conflicting.value) {
+        throw SourceError(conflicting.mark, "options '\(option.name)' and '\(conflicting.value)' cannot be used together")
+      }
+    }
+    // Conflicts hold both ways, even where only one side declares them.
+    for option in selected {
+      for other in catalog.options where names.contains(other.name) && other.name != option.name {
+        if let conflicting = other.conflicts.first(where: { $0.value == option.name }) {
+          throw SourceError(conflicting.mark, "options '\(other.name)' and '\(option.name)' cannot be used together")
+        }
+      }
+    }
+    return selected
+  }
+
+  /// Every selection (in catalog order) that the rules allow for `database`,
+  /// and every one they reject with its reason: all subsets of the options.
+  public func enumerate(for database: String) -> (legal: [[String]], illegal: [(selection: [String], reason: String)]) {
+    let names = catalog.options.map(\.name)
+    var legal: [[String]] = []
+    var illegal: [(selection: [String], reason: String)] = []
+    for bits in 0..<(1 << names.count) {
+      let selection = names.indices.filter { bits & (1 << $0) != 0 }.map { names[$0] }
+      do {
+        _ = try check(selection, database: database)
+        legal.append(selection)
+      } catch {
+        illegal.append((selection, error.message))
+      }
+    }
+    return (legal, illegal)
+  }
+
+  /// `selection` with every option it requires, transitively, placed before the options that need them.
+  public func withRequirements(_ selection: [String]) -> [String] {
+    var result: [String] = []
+    func add(_ name: String) {
+      guard !result.contains(name) else { return }
+      for required in catalog.option(named: name)?.requires ?? [] { add(required.value) }
+      result.append(name)
+    }
+    selection.forEach(add)
+    return result
+  }
+}
