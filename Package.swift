@@ -35,7 +35,7 @@ let package = Package(
     ),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
     .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Kustomize", "YAML"]),
+    .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Kustomize", "YAML"], exclude: ["Goldens"]),
     .testTarget(name: "mrgenTests", dependencies: ["mrgen"], resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v6]

@@ -68,7 +68,10 @@ import Testing
     let run = try Self.run(["build", "examples/hello", "--output", directory.path])
     #expect(run.status == 0)
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-    #expect(names == ["apps_v1_deployment_demo-model-registry.yaml", "v1_service_demo-model-registry.yaml", "v1_serviceaccount_demo-model-registry.yaml"])
+    #expect(names == [
+      "apps_v1_deployment_demo-model-registry.yaml", "networking.k8s.io_v1_networkpolicy_demo-model-registry.yaml",
+      "v1_service_demo-model-registry.yaml", "v1_serviceaccount_demo-model-registry.yaml",
+    ])
     let service = String(decoding: try Data(contentsOf: directory.appendingPathComponent("v1_service_demo-model-registry.yaml")), as: UTF8.self)
     #expect(service.hasPrefix("apiVersion: v1\nkind: Service\n"))
     #expect(!service.contains("---"))
@@ -84,6 +87,60 @@ import Testing
     #expect(run.stdout == "")
     #expect(run.stderr.hasPrefix("\(directory.path)/kustomization.yaml:2:3: error: resource 'missing.yaml' not found"))
     #expect(!FileManager.default.fileExists(atPath: output))
+  }
+
+  @Test func buildWithOptionsEqualsTheExampleComposedByHand() throws {
+    let run = try Self.run(["build", "overlays/mysql", "--with", "oauth,secure-db"])
+    #expect(run.status == 0)
+    #expect(run.stdout == (try Self.golden("secure-mysql-oauth")))
+  }
+
+  @Test func brokenRulesAreErrorsWithTheirReason() throws {
+    let unknown = try Self.run(["build", "overlays/mysql", "--with", "oauth,bogus"])
+    #expect(unknown.status == 1)
+    #expect(unknown.stdout == "")
+    #expect(unknown.stderr.hasPrefix("--with: error: unknown option 'bogus'\nnote: available options: catalog, controller, csi,"))
+    let missing = try Self.run(["build", "overlays/postgres", "--with", "openshift"])
+    #expect(missing.status == 1)
+    #expect(missing.stderr == "options/openshift/kustomization.yaml:11:25: error: option 'openshift' requires 'oauth', which is not selected\nnote: add it: --with oauth,openshift\n")
+    let conflict = try Self.run(["build", "overlays/postgres", "--with", "istio,oauth"])
+    #expect(conflict.status == 1)
+    #expect(conflict.stderr.contains("error: options 'istio' and 'oauth' cannot be used together"))
+  }
+
+  @Test func optionsListsTheCatalogWithItsRules() throws {
+    let run = try Self.run(["options"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("  openshift    OpenShift Route, serving-certificate annotation and the Group model-registry-users\n               requires: oauth\n"))
+    #expect(run.stdout.contains("  istio        "))
+    #expect(try Self.run(["options", "--resolve", "seed"]).stdout == "internal,seed\n")
+  }
+
+  @Test func checkPassesOnTheGoldenAndPrintsADiffOtherwise() throws {
+    let golden = "Tests/mrgenTests/Fixtures/examples/secure-mysql-oauth.yaml"
+    let same = try Self.run(["check", "overlays/mysql", "--with", "oauth,secure-db", "--golden", golden])
+    #expect(same.status == 0)
+    #expect(same.stdout == "")
+    let other = try Self.run(["check", "overlays/mysql", "--with", "oauth", "--golden", golden])
+    #expect(other.status == 1)
+    #expect(other.stdout.hasPrefix("--- \(golden)\n+++ mrgen build overlays/mysql\n@@ "))
+    #expect(other.stdout.contains("\n-        - --embedmd-database-ssl-root-cert=/etc/model-registry/db-ca/ca.crt\n"))
+  }
+
+  @Test func composePrintsTheKustomizationItBuilds() throws {
+    let run = try Self.run(["compose", "overlays/postgres", "--with", "csi", "--namespace", "kubeflow"])
+    #expect(run.status == 0)
+    #expect(run.stdout == """
+      # Composed by mrgen: mrgen build overlays/postgres --with csi --namespace kubeflow
+      apiVersion: kustomize.config.k8s.io/v1beta1
+      kind: Kustomization
+      namespace: kubeflow
+      resources:
+      - overlays/postgres
+      components:
+      - options/csi
+
+      """)
   }
 
   @Test func usageErrorsExitWithTwo() throws {

@@ -1,0 +1,151 @@
+import Foundation
+import Kustomize
+import ModelRegistry
+import Testing
+import YAML
+
+/// The repository's own tree, which these tests read in place.
+enum Tree {
+  static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+  static let catalog: Catalog = try! Catalog.load(root: root)
+  static var rules: Rules { Rules(catalog: catalog) }
+
+  static func overlay(_ database: String) -> String { root + "/overlays/" + database }
+
+  static func render(_ directory: String, with selection: [String], namespace: String? = nil) throws -> [UInt8] {
+    let composition = try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog)
+    var builder = Builder()
+    return try Builder.render(try builder.build(composition.kustomization(in: root)))
+  }
+
+  static func message(_ body: () throws -> Void) -> String? {
+    do {
+      try body()
+      return nil
+    } catch let error as SourceError {
+      return error.message
+    } catch {
+      return "\(error)"
+    }
+  }
+}
+
+@Suite struct CatalogTests {
+  @Test func readsOptionsAndOverlaysFromAnnotations() {
+    #expect(Tree.catalog.databases == ["external", "mariadb", "mysql", "postgres"])
+    #expect(Tree.catalog.options.map(\.name) == [
+      "catalog", "controller", "csi", "internal", "istio", "oauth", "openshift", "secure-db", "seed", "ui", "ui-istio", "ui-kubeflow",
+    ])
+    let secure = Tree.catalog.option(named: "secure-db")!
+    #expect(secure.component(for: "postgres")!.hasSuffix("options/secure-db/postgres"))
+    #expect(secure.component(for: "external")!.hasSuffix("options/secure-db"))
+    #expect(Tree.catalog.option(named: "istio")!.component(for: "mariadb")!.hasSuffix("options/istio/mysql"))
+    #expect(Tree.catalog.option(named: "openshift")!.requires.map(\.value) == ["oauth"])
+  }
+
+  @Test func rulesRequirementsFirst() {
+    #expect(Tree.rules.withRequirements(["seed", "openshift"]) == ["internal", "seed", "oauth", "openshift"])
+  }
+
+  @Test(arguments: [
+    (["bogus"], "unknown option 'bogus'"),
+    (["oauth", "oauth"], "option 'oauth' is given twice"),
+    (["openshift"], "option 'openshift' requires 'oauth', which is not selected"),
+    (["seed"], "option 'seed' requires 'internal', which is not selected"),
+    (["ui-kubeflow"], "option 'ui-kubeflow' requires 'istio', which is not selected"),
+    (["oauth", "istio"], "options 'oauth' and 'istio' cannot be used together"),
+    (["istio", "oauth"], "options 'istio' and 'oauth' cannot be used together"),
+    (["istio", "ui", "ui-istio"], "options 'ui' and 'ui-istio' cannot be used together"),
+  ])
+  func rejectsBrokenRules(selection: [String], expected: String) {
+    #expect(Tree.message { _ = try Tree.rules.check(selection, database: "mysql") } == expected)
+  }
+
+  @Test func rejectsAnOptionWithoutAVariantForTheDatabase() {
+    #expect(Tree.message { _ = try Tree.rules.check(["istio"], database: "sqlite") } == "option 'istio' has no variant for the database 'sqlite'")
+  }
+
+  @Test func rejectsAnOptionTheTargetAlreadyIncludes() {
+    let message = Tree.message { _ = try Tree.render(Tree.root + "/examples/mysql-oauth", with: ["oauth"]) }
+    #expect(message == "option 'oauth' is already included")
+    // ... and counts it for the rules: istio conflicts with the included oauth.
+    let conflict = Tree.message { _ = try Tree.render(Tree.root + "/examples/mysql-oauth", with: ["istio"]) }
+    #expect(conflict == "options 'istio' and 'oauth' cannot be used together")
+  }
+
+  @Test func rejectsATargetWithoutADatabase() {
+    let message = Tree.message { _ = try Tree.render(Tree.root + "/bases/registry", with: ["oauth"]) }
+    #expect(message?.contains("deploys no database") == true)
+  }
+
+  @Test func composesWithTheTargetsNamespaceUnlessOneIsGiven() throws {
+    let own = try Composition(target: Tree.overlay("mysql"), selection: ["oauth"], namespace: nil, catalog: Tree.catalog)
+    #expect(own.namespace == "model-registry")
+    let given = try Composition(target: Tree.overlay("mysql"), selection: ["csi"], namespace: "kubeflow", catalog: Tree.catalog)
+    let text = given.kustomizationText(in: Tree.root)
+    #expect(text.contains("namespace: kubeflow\nresources:\n- overlays/mysql\ncomponents:\n- options/csi\n"))
+    // The storage initializer's address follows the final namespace.
+    let rendered = String(decoding: try Tree.render(Tree.overlay("mysql"), with: ["csi"], namespace: "kubeflow"), as: UTF8.self)
+    #expect(rendered.contains("model-registry-service.kubeflow.svc.cluster.local:8080"))
+  }
+}
+
+/// Every selection of options, for every overlay: the legal ones render, the
+/// illegal ones are rejected with a reason.
+@Suite struct CombinationTests {
+  @Test(arguments: ["external", "mariadb", "mysql", "postgres"])
+  func everyLegalCombinationRendersAndEveryIllegalOneIsRejected(database: String) throws {
+    let (legal, illegal) = Tree.rules.enumerate(for: database)
+    #expect(legal.count + illegal.count == 1 << Tree.catalog.options.count)
+    #expect(legal.count == 480)
+    for selection in legal {
+      let rendered = try Tree.render(Tree.overlay(database), with: selection)
+      #expect(!rendered.isEmpty)
+    }
+    for (selection, reason) in illegal {
+      #expect(!reason.isEmpty)
+      let message = Tree.message { _ = try Tree.render(Tree.overlay(database), with: selection) }
+      #expect(message == reason, "\(selection)")
+    }
+  }
+}
+
+/// The committed renders (written by scripts/update-goldens with mrgen and
+/// checked there against the reference) equal what mrgen renders now.
+@Suite struct TreeGoldenTests {
+  static let directory = Tree.root + "/Tests/ModelRegistryTests/Goldens"
+
+  static var goldens: [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+  }
+
+  @Test func coverEveryOverlayAloneAndWithEveryOption() {
+    var expected: [String] = []
+    for database in Tree.catalog.databases {
+      expected.append(database + ".yaml")
+      expected += Tree.catalog.options.map { "\(database)+\($0.name).yaml" }
+    }
+    #expect(Self.goldens == expected.sorted())
+  }
+
+  @Test(arguments: goldens)
+  func matches(golden: String) throws {
+    let stem = String(golden.dropLast(".yaml".count))
+    let parts = stem.split(separator: "+").map(String.init)
+    let selection = parts.count > 1 ? Tree.rules.withRequirements([parts[1]]) : []
+    let rendered = try Tree.render(Tree.overlay(parts[0]), with: selection)
+    let expected = try Data(contentsOf: URL(fileURLWithPath: Self.directory + "/" + golden))
+    #expect(rendered == Array(expected), "\(golden) differs; run scripts/update-goldens")
+  }
+
+  @Test func examplesMatchTheirGoldens() throws {
+    let examples = try FileManager.default.contentsOfDirectory(atPath: Tree.root + "/examples").sorted()
+    #expect(examples.count == 8)
+    for example in examples {
+      var builder = Builder()
+      let rendered = try Builder.render(try builder.build(Tree.root + "/examples/" + example))
+      let expected = try Data(contentsOf: URL(fileURLWithPath: Tree.root + "/Tests/mrgenTests/Fixtures/examples/\(example).yaml"))
+      #expect(rendered == Array(expected), "\(example)")
+    }
+  }
+}
