@@ -89,7 +89,7 @@ public struct Catalog: Sendable {
   }
 
   static func kustomization(in directory: String, loader: Loader) throws(SourceError) -> Kustomization? {
-    let hasFile = Loader.kustomizationFileNames.contains { DiskFileSystem().kind(of: Path.join(directory, $0)) == .file }
+    let hasFile = Loader.kustomizationFileNames.contains { loader.fileSystem.kind(of: Path.join(directory, $0)) == .file }
     guard hasFile else { return nil }
     return try loader.loadKustomization(in: directory, requestedAt: nil).0
   }

@@ -68,7 +68,6 @@ struct UnifiedDiff {
     while index < edits.count {
       guard let firstChange = edits[index...].firstIndex(where: { if case .same = $0 { return false } else { return true } }) else { break }
       let start = max(index, firstChange - context)
-      var end = firstChange
       // Extend the hunk while changes are closer than twice the context.
       var lastChange = firstChange
       var cursor = firstChange
@@ -80,7 +79,7 @@ struct UnifiedDiff {
         }
         cursor += 1
       }
-      end = min(edits.count, lastChange + context + 1)
+      let end = min(edits.count, lastChange + context + 1)
       let hunk = edits[start..<end]
       let oldStart = hunk.compactMap { edit -> Int? in
         switch edit { case .same(let i, _), .delete(let i): return i; case .insert: return nil }
