@@ -83,9 +83,19 @@ public struct Catalog: Sendable {
       directory: directory,
       description: description,
       requires: kustomization.annotation(CatalogKey.requires)?.commaSeparated() ?? [],
-      conflicts: kustomization.annotation(CatalogKey.conflicts)?.commaSeparated() ?? [],
+      requiresAny: kustomization.annotation(CatalogKey.requiresAny)?.commaSeparated() ?? [],
+      conflicts: kustomization.annotation(CatalogKey.conflicts)?.conflicts() ?? [],
+      comesLast: try position(of: kustomization),
       variants: variants,
       file: kustomization.file)
+  }
+
+  static func position(of kustomization: Kustomization) throws(SourceError) -> Bool {
+    guard let position = kustomization.annotation(CatalogKey.position) else { return false }
+    guard position.value == "last" else {
+      throw SourceError(position.mark, "\(CatalogKey.position) is '\(position.value)'; the only position is 'last'")
+    }
+    return true
   }
 
   static func kustomization(in directory: String, loader: Loader) throws(SourceError) -> Kustomization? {

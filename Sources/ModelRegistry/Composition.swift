@@ -4,7 +4,7 @@ import YAML
 
 /// What `mrgen build DIR --with a,b` builds: one kustomization that lists DIR
 /// as a resource and each option's variant for DIR's database as a component,
-/// in the order given, with `namespace:` set to `--namespace` or to DIR's own
+/// in the order given (options marked to come last after the others), with `namespace:` set to `--namespace` or to DIR's own
 /// namespace, so that the options' resources land beside the registry.
 public struct Composition: Sendable {
   public var target: String
@@ -26,7 +26,9 @@ public struct Composition: Sendable {
         "'\(target)' deploys no database that the catalog knows, so options cannot be chosen for it",
         notes: ["note: an overlay declares its database in the metadata annotation \(CatalogKey.database); overlays: \(catalog.databases.joined(separator: ", "))"])
     }
-    let selected = try Rules(catalog: catalog).check(selection, database: database, included: inspection.includedOptions)
+    let checked = try Rules(catalog: catalog).check(selection, database: database, included: inspection.includedOptions)
+    // An option that changes what the others add is applied after them.
+    let selected = checked.filter { !$0.comesLast } + checked.filter(\.comesLast)
     self.target = target
     self.database = database
     self.options = selected

@@ -11,8 +11,14 @@ public enum CatalogKey {
   public static let description = "mrgen.dev/description"
   /// Options that must be selected too, comma-separated.
   public static let requires = "mrgen.dev/requires"
-  /// Options that cannot be selected together with this one, comma-separated.
+  /// Options of which at least one must be selected too, comma-separated.
+  public static let requiresAny = "mrgen.dev/requires-any"
+  /// Options that cannot be selected together with this one: comma-separated
+  /// names, or one per line as `name: reason`, the reason ending the message.
   public static let conflicts = "mrgen.dev/conflicts"
+  /// `last` for an option that changes what every other option adds, so that
+  /// a composition applies it after them.
+  public static let position = "mrgen.dev/position"
   /// `database=directory` pairs, comma-separated: the component to use per
   /// database, relative to the option's directory (`.` for the option itself).
   /// Without it, the option's own directory serves every database.
@@ -26,7 +32,10 @@ public struct CatalogOption: Sendable {
   public var directory: String
   public var description: String
   public var requires: [Located<String>]
-  public var conflicts: [Located<String>]
+  public var requiresAny: [Located<String>]
+  public var conflicts: [Conflict]
+  /// Applied after every other option of a composition.
+  public var comesLast: Bool
   /// Database → component directory; empty when one directory serves all.
   public var variants: [(database: String, directory: String)]
   /// Where the option's rules are written, for error messages.
@@ -49,6 +58,18 @@ public struct CatalogOption: Sendable {
   }
 }
 
+/// An option that cannot be selected with another, and why.
+public struct Conflict: Sendable {
+  /// The other option's name, marked where the rule is written.
+  public var option: Located<String>
+  public var reason: String?
+
+  /// The message for a selection that holds both `name` and the other option.
+  func message(for name: String) -> String {
+    "options '\(name)' and '\(option.value)' cannot be used together" + (reason.map { ": " + $0 } ?? "")
+  }
+}
+
 /// One database overlay under `overlays/`.
 public struct Overlay: Sendable {
   public var database: String
@@ -62,6 +83,17 @@ extension Located<String> {
     value.split(separator: ",").compactMap { item in
       let trimmed = item.trimmingCharacters(in: .whitespaces)
       return trimmed.isEmpty ? nil : Located(trimmed, mark: mark)
+    }
+  }
+
+  /// Reads a conflicts annotation: one `name` or `name: reason` per line, or
+  /// comma-separated names on one line.
+  func conflicts() -> [Conflict] {
+    let items = value.contains("\n") ? value.split(separator: "\n").map(String.init) : commaSeparated().map(\.value)
+    return items.compactMap { item in
+      let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard let name = parts.first, !name.isEmpty else { return nil }
+      return Conflict(option: Located(name, mark: mark), reason: parts.count > 1 && !parts[1].isEmpty ? parts[1] : nil)
     }
   }
 }

@@ -38,15 +38,19 @@ public struct Rules: Sendable {
       for required in option.requires where !names.contains(required.value) {
         throw SourceError(required.mark, "option '\(option.name)' requires '\(required.value)', which is not selected", notes: ["note: add it: --with \(required.value),\(option.name)"])
       }
-      for conflicting in option.conflicts where names.contains(conflicting.value) {
-        throw SourceError(conflicting.mark, "options '\(option.name)' and '\(conflicting.value)' cannot be used together")
+      if let first = option.requiresAny.first, !option.requiresAny.contains(where: { names.contains($0.value) }) {
+        let choices = option.requiresAny.map { "'\($0.value)'" }.joined(separator: " or ")
+        throw SourceError(first.mark, "option '\(option.name)' requires \(choices), and neither is selected", notes: ["note: add one: --with \(option.requiresAny[0].value),\(option.name)"])
+      }
+      for conflict in option.conflicts where names.contains(conflict.option.value) {
+        throw SourceError(conflict.option.mark, conflict.message(for: option.name))
       }
     }
     // Conflicts hold both ways, even where only one side declares them.
     for option in selected {
       for other in catalog.options where names.contains(other.name) && other.name != option.name {
-        if let conflicting = other.conflicts.first(where: { $0.value == option.name }) {
-          throw SourceError(conflicting.mark, "options '\(other.name)' and '\(option.name)' cannot be used together")
+        if let conflict = other.conflicts.first(where: { $0.option.value == option.name }) {
+          throw SourceError(conflict.option.mark, conflict.message(for: other.name))
         }
       }
     }
@@ -71,12 +75,20 @@ public struct Rules: Sendable {
     return (legal, illegal)
   }
 
-  /// `selection` with every option it requires, transitively, placed before the options that need them.
+  /// `selection` with every option it requires, transitively, placed before
+  /// the options that need them; where an option needs one of several and
+  /// the selection has none, the first.
   public func withRequirements(_ selection: [String]) -> [String] {
     var result: [String] = []
     func add(_ name: String) {
       guard !result.contains(name) else { return }
-      for required in catalog.option(named: name)?.requires ?? [] { add(required.value) }
+      let option = catalog.option(named: name)
+      for required in option?.requires ?? [] { add(required.value) }
+      if let choices = option?.requiresAny, let first = choices.first,
+        !choices.contains(where: { selection.contains($0.value) || result.contains($0.value) })
+      {
+        add(first.value)
+      }
       result.append(name)
     }
     selection.forEach(add)

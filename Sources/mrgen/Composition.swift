@@ -129,6 +129,7 @@ struct OptionsListing {
       lines.append("  \(option.name.padding(width))  \(option.description)")
       let indent = String(repeating: " ", count: width + 4)
       if !option.requires.isEmpty { lines.append(indent + "requires: " + option.requires.map(\.value).joined(separator: ", ")) }
+      if !option.requiresAny.isEmpty { lines.append(indent + "requires one of: " + option.requiresAny.map(\.value).joined(separator: ", ")) }
       let conflicts = conflicts(of: option)
       if !conflicts.isEmpty { lines.append(indent + "conflicts with: " + conflicts.joined(separator: ", ")) }
       if let databases = option.databases {
@@ -146,8 +147,8 @@ struct OptionsListing {
 
   /// Conflicts hold both ways, whichever side declares them.
   func conflicts(of option: CatalogOption) -> [String] {
-    var names = option.conflicts.map(\.value)
-    for other in catalog.options where other.conflicts.contains(where: { $0.value == option.name }) && !names.contains(other.name) {
+    var names = option.conflicts.map(\.option.value)
+    for other in catalog.options where other.conflicts.contains(where: { $0.option.value == option.name }) && !names.contains(other.name) {
       names.append(other.name)
     }
     return names

@@ -18,6 +18,12 @@ enum Tree {
     return try Builder.render(try builder.build(composition.kustomization(in: root)))
   }
 
+  static func build(_ directory: String, with selection: [String], namespace: String? = nil) throws -> [Resource] {
+    let composition = try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog)
+    var builder = Builder()
+    return try builder.build(composition.kustomization(in: root)).resources
+  }
+
   static func message(_ body: () throws -> Void) -> String? {
     do {
       try body()
@@ -34,17 +40,30 @@ enum Tree {
   @Test func readsOptionsAndOverlaysFromAnnotations() {
     #expect(Tree.catalog.databases == ["external", "mariadb", "mysql", "postgres"])
     #expect(Tree.catalog.options.map(\.name) == [
-      "catalog", "controller", "csi", "internal", "istio", "oauth", "openshift", "secure-db", "seed", "ui", "ui-istio", "ui-kubeflow",
+      "catalog", "cert-manager", "controller", "csi", "internal", "istio", "oauth", "openshift", "secure-db", "seed", "ui", "ui-istio", "ui-kubeflow",
     ])
     let secure = Tree.catalog.option(named: "secure-db")!
     #expect(secure.component(for: "postgres")!.hasSuffix("options/secure-db/postgres"))
     #expect(secure.component(for: "external")!.hasSuffix("options/secure-db"))
     #expect(Tree.catalog.option(named: "istio")!.component(for: "mariadb")!.hasSuffix("options/istio/mysql"))
     #expect(Tree.catalog.option(named: "openshift")!.requires.map(\.value) == ["oauth"])
+    #expect(Tree.catalog.option(named: "openshift")!.comesLast)
+    #expect(Tree.catalog.option(named: "cert-manager")!.requiresAny.map(\.value) == ["secure-db", "oauth"])
+    #expect(Tree.catalog.option(named: "csi")!.conflicts.first?.reason?.hasPrefix("the storage initializer sends no bearer token") == true)
   }
 
   @Test func rulesRequirementsFirst() {
     #expect(Tree.rules.withRequirements(["seed", "openshift"]) == ["internal", "seed", "oauth", "openshift"])
+    #expect(Tree.rules.withRequirements(["cert-manager"]) == ["secure-db", "cert-manager"])
+    #expect(Tree.rules.withRequirements(["oauth", "cert-manager"]) == ["oauth", "cert-manager"])
+  }
+
+  @Test func anOptionThatComesLastIsComposedAfterTheOthers() throws {
+    let composition = try Composition(target: Tree.overlay("postgres"), selection: ["oauth", "openshift", "catalog"], namespace: nil, catalog: Tree.catalog)
+    #expect(composition.options.map(\.name) == ["oauth", "catalog", "openshift"])
+    // So the catalog's pods, added after the option in the order given, lose their pinned user too.
+    let rendered = RenderedTree(resources: try Tree.build(Tree.overlay("postgres"), with: ["oauth", "openshift", "catalog"]))
+    #expect(rendered.treeViolations(selection: ["oauth", "openshift", "catalog"], namespace: "model-registry") == [])
   }
 
   @Test(arguments: [
@@ -56,6 +75,11 @@ enum Tree {
     (["oauth", "istio"], "options 'oauth' and 'istio' cannot be used together"),
     (["istio", "oauth"], "options 'istio' and 'oauth' cannot be used together"),
     (["istio", "ui", "ui-istio"], "options 'ui' and 'ui-istio' cannot be used together"),
+    (["cert-manager"], "option 'cert-manager' requires 'secure-db' or 'oauth', and neither is selected"),
+    (["oauth", "openshift", "cert-manager"], "options 'cert-manager' and 'openshift' cannot be used together: the service CA already issues the proxy's Secret model-registry-oauth-proxy on OpenShift"),
+    (["oauth", "csi"], "options 'csi' and 'oauth' cannot be used together: the storage initializer sends no bearer token and trusts only the system's CAs, so the proxy refuses it (cmd/csi/main.go:53-55, internal/modelregistry/api_client.go:65)"),
+    (["controller", "oauth"], "options 'controller' and 'oauth' cannot be used together: the controller looks for the registry Service's port named http-api, which the proxy replaces with https-api (pkg/inferenceservice-controller/controller.go:330-341)"),
+    (["istio", "internal"], "options 'internal' and 'istio' cannot be used together: the mesh's AuthorizationPolicy admits only the gateway and the istio-system and kubeflow namespaces, and a plain-HTTP Service beside it would either be refused or open the registry to every pod"),
   ])
   func rejectsBrokenRules(selection: [String], expected: String) {
     #expect(Tree.message { _ = try Tree.rules.check(selection, database: "mysql") } == expected)
@@ -90,22 +114,42 @@ enum Tree {
   }
 }
 
-/// Every selection of options, for every overlay: the legal ones render, the
-/// illegal ones are rejected with a reason.
+/// Every selection of options, for every overlay: the legal ones render and
+/// break no image's contract nor any promise of the tree; the illegal ones are
+/// rejected with the reason the rules give.
 @Suite struct CombinationTests {
   @Test(arguments: ["external", "mariadb", "mysql", "postgres"])
-  func everyLegalCombinationRendersAndEveryIllegalOneIsRejected(database: String) throws {
+  func everyLegalCombinationKeepsTheContractsAndEveryIllegalOneIsRejected(database: String) throws {
     let (legal, illegal) = Tree.rules.enumerate(for: database)
     #expect(legal.count + illegal.count == 1 << Tree.catalog.options.count)
-    #expect(legal.count == 480)
+    var containers = 0
     for selection in legal {
-      let rendered = try Tree.render(Tree.overlay(database), with: selection)
-      #expect(!rendered.isEmpty)
+      let rendered = RenderedTree(resources: try Tree.build(Tree.overlay(database), with: selection))
+      containers += rendered.containers.count
+      #expect(rendered.contractViolations(Contracts.all) == [], "\(selection)")
+      #expect(rendered.treeViolations(selection: selection, namespace: "model-registry") == [], "\(selection)")
     }
+    // Every selection ran the checks: each render has the registry's container at least.
+    #expect(containers >= legal.count)
+    print("combinations for \(database): \(legal.count) legal renders, \(containers) containers checked, \(illegal.count) illegal selections rejected")
     for (selection, reason) in illegal {
-      #expect(!reason.isEmpty)
       let message = Tree.message { _ = try Tree.render(Tree.overlay(database), with: selection) }
       #expect(message == reason, "\(selection)")
+    }
+  }
+
+  /// Two registries in two namespaces: no cluster-scoped object is shared.
+  @Test func registriesInTwoNamespacesShareNoClusterScopedObject() throws {
+    let selection = ["oauth", "cert-manager", "secure-db", "catalog"]
+    let clusterScoped = Set(["ClusterRole", "ClusterRoleBinding"])
+    func names(_ namespace: String, _ selection: [String]) throws -> Set<String> {
+      Set(try Tree.build(Tree.overlay("postgres"), with: selection, namespace: namespace).filter { clusterScoped.contains($0.gvk.kind) }.map { "\($0.gvk.kind)/\($0.metadata?.string("name") ?? "")" })
+    }
+    for options in [selection, ["controller", "istio", "ui-istio"]] {
+      let first = try names("team-a", options)
+      let second = try names("team-b", options)
+      #expect(!first.isEmpty)
+      #expect(first.isDisjoint(with: second), "\(first.intersection(second))")
     }
   }
 }

@@ -90,7 +90,7 @@ import Testing
   }
 
   @Test func buildWithOptionsEqualsTheExampleComposedByHand() throws {
-    let run = try Self.run(["build", "overlays/mysql", "--with", "oauth,secure-db"])
+    let run = try Self.run(["build", "overlays/mysql", "--with", "oauth,secure-db,cert-manager"])
     #expect(run.status == 0)
     #expect(run.stdout == (try Self.golden("secure-mysql-oauth")))
   }
@@ -99,26 +99,31 @@ import Testing
     let unknown = try Self.run(["build", "overlays/mysql", "--with", "oauth,bogus"])
     #expect(unknown.status == 1)
     #expect(unknown.stdout == "")
-    #expect(unknown.stderr.hasPrefix("--with: error: unknown option 'bogus'\nnote: available options: catalog, controller, csi,"))
+    #expect(unknown.stderr.hasPrefix("--with: error: unknown option 'bogus'\nnote: available options: catalog, cert-manager, controller, csi,"))
     let missing = try Self.run(["build", "overlays/postgres", "--with", "openshift"])
     #expect(missing.status == 1)
-    #expect(missing.stderr == "options/openshift/kustomization.yaml:11:25: error: option 'openshift' requires 'oauth', which is not selected\nnote: add it: --with oauth,openshift\n")
+    #expect(missing.stderr == "options/openshift/kustomization.yaml:14:25: error: option 'openshift' requires 'oauth', which is not selected\nnote: add it: --with oauth,openshift\n")
     let conflict = try Self.run(["build", "overlays/postgres", "--with", "istio,oauth"])
     #expect(conflict.status == 1)
     #expect(conflict.stderr.contains("error: options 'istio' and 'oauth' cannot be used together"))
+    let reasoned = try Self.run(["build", "overlays/postgres", "--with", "oauth,csi"])
+    #expect(reasoned.status == 1)
+    #expect(reasoned.stderr.hasPrefix("options/csi/kustomization.yaml:"))
+    #expect(reasoned.stderr.contains(": error: options 'csi' and 'oauth' cannot be used together: the storage initializer sends no bearer token"))
   }
 
   @Test func optionsListsTheCatalogWithItsRules() throws {
     let run = try Self.run(["options"])
     #expect(run.status == 0)
-    #expect(run.stdout.contains("  openshift    OpenShift Route, serving-certificate annotation and the Group model-registry-users\n               requires: oauth\n"))
+    #expect(run.stdout.contains("  openshift     OpenShift Route, serving certificate, the Group model-registry-users, and every pod under the restricted-v2 SCC\n                requires: oauth\n                conflicts with: cert-manager\n"))
+    #expect(run.stdout.contains("  cert-manager  cert-manager Issuers and Certificates for the Secrets that secure-db and oauth read\n                requires one of: secure-db, oauth\n"))
     #expect(run.stdout.contains("  istio        "))
     #expect(try Self.run(["options", "--resolve", "seed"]).stdout == "internal,seed\n")
   }
 
   @Test func checkPassesOnTheGoldenAndPrintsADiffOtherwise() throws {
     let golden = "Tests/mrgenTests/Fixtures/examples/secure-mysql-oauth.yaml"
-    let same = try Self.run(["check", "overlays/mysql", "--with", "oauth,secure-db", "--golden", golden])
+    let same = try Self.run(["check", "overlays/mysql", "--with", "oauth,secure-db,cert-manager", "--golden", golden])
     #expect(same.status == 0)
     #expect(same.stdout == "")
     let other = try Self.run(["check", "overlays/mysql", "--with", "oauth", "--golden", golden])
