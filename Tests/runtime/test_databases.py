@@ -1,0 +1,346 @@
+"""Starts real database servers with the settings the tree renders, and connects
+the way the registry would.
+
+For each database overlay with the secure-db option, the database container's
+arguments, variables and mounts are taken from `mrgen build` (not retyped):
+PostgreSQL runs Debian's postgres, MySQL and MariaDB run Debian's mariadbd
+(a stand-in for the mysql image). The certificates come from
+scripts/test-certificates. Then, with the registry container's own flags from
+the same render (--embedmd-database-dsn, --embedmd-database-ssl-root-cert,
+--embedmd-database-ssl-verify-server-cert, turned into a connection as
+internal/datastore/embedmd/{postgres,mysql}/connect.go of model-registry
+v0.3.8 does), a client must connect over TLS with the CA, and be refused
+without the CA, with another CA, and without TLS. The rendered readiness
+probe must pass against the running server.
+
+The registry connects to the Service name model-registry-db, which the
+certificate names; the test runs in a private mount namespace where
+/etc/hosts maps that name to 127.0.0.1.
+
+Usage: python3 Tests/runtime/test_databases.py MRGEN   (as root; prints N passed, N failed)
+"""
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PG_BIN = "/usr/lib/postgresql/15/bin"
+HOST = "model-registry-db"
+results = []
+
+
+def check(name, condition, detail=""):
+    condition = bool(condition)
+    results.append(condition)
+    print(("ok      " if condition else "FAILED  ") + name + ("" if condition else f": {detail}"), flush=True)
+
+
+def render(mrgen, overlay, options):
+    output = subprocess.run([mrgen, "build", os.path.join(ROOT, "overlays", overlay), "--with", options],
+                            check=True, capture_output=True, text=True).stdout
+    return [doc for doc in yaml.safe_load_all(output) if doc]
+
+
+def find(resources, kind, name):
+    for resource in resources:
+        if resource["kind"] == kind and resource["metadata"]["name"] == name:
+            return resource
+    raise SystemExit(f"{kind}/{name} is not in the render")
+
+
+def find_generated(resources, kind, prefix):
+    for resource in resources:
+        if resource["kind"] == kind and resource["metadata"]["name"].startswith(prefix):
+            return resource
+    raise SystemExit(f"no {kind} {prefix}* in the render")
+
+
+def environment(resources, container):
+    """The container's variables as Kubernetes sets them, Secrets decoded."""
+    env = {}
+    for item in container.get("env", []):
+        if "value" in item:
+            env[item["name"]] = item["value"]
+            continue
+        source = item["valueFrom"]
+        if "configMapKeyRef" in source:
+            ref = source["configMapKeyRef"]
+            env[item["name"]] = find(resources, "ConfigMap", ref["name"])["data"][ref["key"]]
+        elif "secretKeyRef" in source:
+            ref = source["secretKeyRef"]
+            secret = find(resources, "Secret", ref["name"])
+            env[item["name"]] = base64.b64decode(secret["data"][ref["key"]]).decode()
+    return env
+
+
+def expand(text, env):
+    """Kubernetes' $(NAME) expansion in command and arguments."""
+    return re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m.group(1), m.group(0)), text)
+
+
+class Mounts:
+    """Maps the container's mount paths to folders here, filled from the render
+    (ConfigMaps) and from the test certificates (Secrets)."""
+
+    def __init__(self, base, resources, pod, container, secrets, owner):
+        self.paths = {}
+        volumes = {volume["name"]: volume for volume in pod.get("volumes", [])}
+        for mount in container.get("volumeMounts", []):
+            local = os.path.join(base, "mounts", mount["name"])
+            os.makedirs(local, exist_ok=True)
+            volume = volumes[mount["name"]]
+            if "secret" in volume:
+                mode = volume["secret"].get("defaultMode", 0o644)
+                for key, content in secrets[volume["secret"]["secretName"]].items():
+                    path = os.path.join(local, key)
+                    with open(path, "wb") as file:
+                        file.write(content)
+                    # As the kubelet writes them: root-owned, the pod's group, defaultMode.
+                    os.chown(path, 0, owner[1])
+                    os.chmod(path, mode)
+            elif "configMap" in volume:
+                data = find(resources, "ConfigMap", volume["configMap"]["name"])["data"]
+                for key, content in data.items():
+                    with open(os.path.join(local, key), "w") as file:
+                        file.write(content)
+            os.chown(local, owner[0], owner[1])
+            self.paths[mount["mountPath"]] = local
+
+    def local(self, path):
+        for mount, local in sorted(self.paths.items(), key=lambda item: -len(item[0])):
+            if path == mount or path.startswith(mount + "/"):
+                return local + path[len(mount):]
+        return path
+
+    def rewrite(self, argument):
+        """An argument with every mounted path replaced by its folder here."""
+        if not self.paths:
+            return argument
+        pattern = "|".join(re.escape(mount) for mount in sorted(self.paths, key=len, reverse=True))
+        return re.sub(f"({pattern})(?=/|$)", lambda match: self.paths[match.group(1)], argument)
+
+
+def registry_flags(resources):
+    container = find(resources, "Deployment", "model-registry-deployment")["spec"]["template"]["spec"]["containers"][0]
+    env = environment(resources, container)
+    flags = {}
+    for argument in container["args"][1:]:
+        name, _, value = expand(argument, env).lstrip("-").partition("=")
+        flags[name] = value
+    return container, flags
+
+
+def run(command, **options):
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, **options)
+
+
+def wait(probe, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if probe():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def as_user(user, command, env=None):
+    full = ["runuser", "-u", user, "--"] + command
+    return run(full, env=env)
+
+
+def test_postgres(mrgen, certificates, base):
+    resources = render(mrgen, "postgres", "secure-db")
+    deployment = find(resources, "Deployment", "model-registry-db")
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    env = environment(resources, container)
+    user = ("postgres", int(subprocess.check_output(["id", "-u", "postgres"])), int(subprocess.check_output(["id", "-g", "postgres"])))
+    mounts = Mounts(base, resources, pod, container, certificates, user[1:])
+    data = mounts.local(env["PGDATA"])
+    os.makedirs(data, exist_ok=True)
+    os.chown(data, user[1], user[2])
+    socket_dir = os.path.join(base, "socket")
+    os.makedirs(socket_dir)
+    os.chown(socket_dir, user[1], user[2])
+    password_file = os.path.join(base, "password")
+    with open(password_file, "w") as file:
+        file.write(env["POSTGRES_PASSWORD"])
+    os.chown(password_file, user[1], user[2])
+    # What the image's entrypoint does first: a cluster owned by POSTGRES_USER.
+    init = as_user("postgres", [f"{PG_BIN}/initdb", "-D", data, "--username", env["POSTGRES_USER"], "--pwfile", password_file, "--auth-local=trust"])
+    check("postgres: initdb as the image does", init.returncode == 0, init.stderr)
+    port = str(container["ports"][0]["containerPort"])
+    # The rendered arguments, paths mapped to the mounts here.
+    arguments = [mounts.rewrite(argument) for argument in container.get("args", [])]
+    log = open(os.path.join(base, "postgres.log"), "w")
+    server = subprocess.Popen(["runuser", "-u", "postgres", "--", f"{PG_BIN}/postgres", "-D", data, "-p", port,
+                               "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={socket_dir}"] + arguments,
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        ready = wait(lambda: run([f"{PG_BIN}/pg_isready", "-h", socket_dir, "-p", port]).returncode == 0)
+        check("postgres: starts with the rendered arguments " + " ".join(container.get("args", [])), ready,
+              open(os.path.join(base, "postgres.log")).read()[-2000:])
+        if not ready:
+            return
+        created = as_user("postgres", ["psql", "-h", socket_dir, "-p", port, "-U", env["POSTGRES_USER"], "-d", "postgres",
+                                       "-c", f'CREATE DATABASE "{env["POSTGRES_DB"]}"'])
+        check("postgres: database POSTGRES_DB created as the image does", created.returncode == 0, created.stderr)
+        # The rendered readiness probe, run as written.
+        probe = container["readinessProbe"]["exec"]["command"]
+        result = run(probe, env=dict(os.environ, **env, PGPORT=port))
+        check("postgres: the rendered readiness probe passes", result.returncode == 0, result.stdout + result.stderr)
+
+        _, flags = registry_flags(resources)
+        dsn = urllib.parse.urlsplit(flags["embedmd-database-dsn"])
+        check("postgres: the registry connects to the Service name", dsn.hostname == HOST, dsn.hostname)
+        ca = certificates["model-registry-db-ca"]["ca.crt"]
+        ca_file = os.path.join(base, "registry-ca.crt")
+        with open(ca_file, "wb") as file:
+            file.write(ca)
+        # postgres/connect.go:97-151: the TLS flags become sslmode=verify-full and sslrootcert.
+        verify = flags.get("embedmd-database-ssl-verify-server-cert") == "true"
+        check("postgres: the registry verifies the server's certificate", verify and flags.get("embedmd-database-ssl-root-cert"), flags)
+
+        def connect(**overrides):
+            query = dict(urllib.parse.parse_qsl(dsn.query))
+            query.update({"sslmode": "verify-full" if verify else "require", "sslrootcert": ca_file})
+            query.update(overrides)
+            conninfo = f"postgresql://{urllib.parse.quote(dsn.username)}:{urllib.parse.quote(dsn.password)}@{HOST}:{port}{dsn.path}?" + urllib.parse.urlencode(query)
+            return run(["psql", conninfo, "-tAc", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"], env=dict(os.environ, PGCONNECT_TIMEOUT="5"))
+
+        accepted = connect()
+        check("postgres: TLS with the CA is accepted, verified against model-registry-db", accepted.returncode == 0 and accepted.stdout.strip() == "t",
+              accepted.stdout + accepted.stderr)
+        no_ca = connect(sslrootcert=os.path.join(base, "missing-ca.crt"))
+        check("postgres: refused without the CA", no_ca.returncode != 0, no_ca.stdout)
+        other = connect(sslrootcert=os.path.join(certificates["other"], "ca.crt"))
+        check("postgres: refused with another CA", other.returncode != 0 and "certificate verify failed" in other.stderr, other.stderr)
+        plain = connect(sslmode="disable")
+        check("postgres: refused without TLS (pg_hba.conf hostssl only)", plain.returncode != 0 and "no pg_hba.conf entry" in plain.stderr, plain.stderr)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_mariadb(mrgen, overlay, certificates, base):
+    resources = render(mrgen, overlay, "secure-db")
+    deployment = find(resources, "Deployment", "model-registry-db")
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    env = environment(resources, container)
+    prefix = "MYSQL" if "MYSQL_USER" in env else "MARIADB"
+    user = (int(subprocess.check_output(["id", "-u", "mysql"])), int(subprocess.check_output(["id", "-g", "mysql"])))
+    mounts = Mounts(base, resources, pod, container, certificates, user)
+    arguments = [mounts.rewrite(argument) for argument in container.get("args", [])]
+    datadir = next(argument.split("=", 1)[1] for argument in arguments if argument.startswith("--datadir="))
+    os.makedirs(datadir, exist_ok=True)
+    os.chown(datadir, *user)
+    socket = os.path.join(base, "mysqld.sock")
+    os.chown(base, *user)
+    port = str(container["ports"][0]["containerPort"])
+    install = run(["mariadb-install-db", "--user=mysql", f"--datadir={datadir}", "--auth-root-authentication-method=socket", "--skip-test-db"])
+    check(f"{overlay}: data folder initialised", install.returncode == 0, install.stderr[-2000:])
+    log = open(os.path.join(base, "mariadbd.log"), "w")
+    server = subprocess.Popen(["mariadbd", "--no-defaults", "--user=mysql", f"--socket={socket}", f"--port={port}", "--bind-address=127.0.0.1",
+                               f"--pid-file={base}/mysqld.pid"] + arguments, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        ready = wait(lambda: run(["mariadb-admin", f"--socket={socket}", "ping"]).returncode == 0)
+        check(f"{overlay}: mariadbd starts with the rendered arguments " + " ".join(container.get("args", [])), ready,
+              open(os.path.join(base, "mariadbd.log")).read()[-2000:])
+        if not ready:
+            return
+        # What the image's entrypoint does from its variables.
+        database, name, password = env[f"{prefix}_DATABASE"], env[f"{prefix}_USER"], env[f"{prefix}_PASSWORD"]
+        # mariadb-install-db's anonymous accounts would shadow the user on localhost.
+        run(["mariadb", f"--socket={socket}", "-e", "DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;"])
+        setup = run(["mariadb", f"--socket={socket}", "-e",
+                     f"CREATE DATABASE `{database}`; CREATE USER '{name}'@'%' IDENTIFIED BY '{password}'; GRANT ALL ON `{database}`.* TO '{name}'@'%';"])
+        check(f"{overlay}: database and user created from {prefix}_* as the image does", setup.returncode == 0, setup.stderr)
+        probe = container["readinessProbe"]["exec"]["command"]
+        result = run(probe, env=dict(os.environ, **env, MYSQL_TCP_PORT=port))
+        check(f"{overlay}: the rendered readiness probe passes", result.returncode == 0, result.stdout + result.stderr)
+
+        _, flags = registry_flags(resources)
+        # go-sql-driver form user:password@tcp(host:port)/database?options (mysql/connect.go:59-72).
+        match = re.fullmatch(r"([^:]+):([^@]*)@tcp\(([^:]+):(\d+)\)/([^?]+)(\?.*)?", flags["embedmd-database-dsn"])
+        check(f"{overlay}: the registry's DSN names the Service", match is not None and match.group(3) == HOST, flags["embedmd-database-dsn"])
+        if not match:
+            return
+        verify = flags.get("embedmd-database-ssl-verify-server-cert") == "true"
+        check(f"{overlay}: the registry verifies the server's certificate (tls=custom, mysql/connect.go:103-117)", verify, flags)
+        ca_file = os.path.join(base, "registry-ca.crt")
+        with open(ca_file, "wb") as file:
+            file.write(certificates["model-registry-db-ca"]["ca.crt"])
+
+        def connect(*options):
+            return run(["mariadb", f"--host={HOST}", f"--port={match.group(4)}", f"--user={match.group(1)}", f"--password={match.group(2)}",
+                        "--connect-timeout=5", match.group(5), "-N", "-e", "SHOW SESSION STATUS LIKE 'Ssl_version'"] + list(options))
+
+        accepted = connect(f"--ssl-ca={ca_file}", "--ssl-verify-server-cert")
+        check(f"{overlay}: TLS with the CA is accepted, verified against model-registry-db", accepted.returncode == 0 and "TLS" in accepted.stdout,
+              accepted.stdout + accepted.stderr)
+        no_ca = connect("--ssl", "--ssl-verify-server-cert")
+        check(f"{overlay}: refused without the CA", no_ca.returncode != 0, no_ca.stdout)
+        other = connect(f"--ssl-ca={os.path.join(certificates['other'], 'ca.crt')}", "--ssl-verify-server-cert")
+        check(f"{overlay}: refused with another CA", other.returncode != 0, other.stdout)
+        plain = connect("--skip-ssl")
+        # The same account and password that TLS let in; MariaDB answers a
+        # plain connection under --require-secure-transport with error 1045.
+        check(f"{overlay}: refused without TLS (--require-secure-transport)", plain.returncode != 0 and ("insecure transport" in plain.stderr or "1045" in plain.stderr), plain.stderr)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def certificates_in(base, namespace):
+    folder = os.path.join(base, "certificates")
+    stream = subprocess.run([os.path.join(ROOT, "scripts", "test-certificates"), namespace, folder], check=True, capture_output=True, text=True).stdout
+    secrets = {}
+    for document in yaml.safe_load_all(stream):
+        if document:
+            secrets[document["metadata"]["name"]] = {key: base64.b64decode(value) for key, value in document["data"].items()}
+    other = os.path.join(base, "other")
+    subprocess.run([os.path.join(ROOT, "scripts", "test-certificates"), namespace, other], check=True, capture_output=True)
+    secrets["other"] = other
+    return secrets
+
+
+def main():
+    mrgen = os.path.abspath(sys.argv[1])
+    if os.environ.get("MRGEN_TEST_HOSTS") != "1":
+        # A private mount namespace in which model-registry-db is 127.0.0.1.
+        hosts = tempfile.NamedTemporaryFile("w", delete=False, suffix=".hosts")
+        hosts.write(open("/etc/hosts").read() + f"\n127.0.0.1 {HOST}\n")
+        hosts.close()
+        os.chmod(hosts.name, 0o644)
+        command = f"mount --bind {hosts.name} /etc/hosts && exec {sys.executable} {os.path.abspath(__file__)} {mrgen}"
+        status = subprocess.run(["unshare", "-m", "sh", "-c", command], env=dict(os.environ, MRGEN_TEST_HOSTS="1")).returncode
+        os.unlink(hosts.name)
+        sys.exit(status)
+    for overlay in ["postgres", "mariadb", "mysql"]:
+        base = tempfile.mkdtemp(prefix=f"mrgen-{overlay}-")
+        os.chmod(base, 0o755)
+        try:
+            certificates = certificates_in(base, "model-registry")
+            if overlay == "postgres":
+                test_postgres(mrgen, certificates, base)
+            else:
+                test_mariadb(mrgen, overlay, certificates, base)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(0 if passed == len(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
