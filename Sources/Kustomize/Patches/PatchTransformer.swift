@@ -120,6 +120,9 @@ public struct PatchTransformer: Transformer {
 
   func applyStrategicMerge(_ patch: Mapping, to resource: Resource, in resources: inout ResourceMap) throws(SourceError) {
     let (name, namespace, kind) = (resource.name, resource.namespace, resource.gvk.kind)
+    // The target keeps its apiVersion whatever the patch says, even where the
+    // options let the kind change (as the reference does).
+    let apiVersion = resource.object["apiVersion"]
     if allowNameChange || allowKindChange { resource.storePreviousID() }
     guard let result = try StrategicMergePatch(patch).apply(to: resource.object, gvk: resource.gvk, openAPI: openAPI),
       !result.entries.isEmpty
@@ -129,6 +132,7 @@ public struct PatchTransformer: Transformer {
     }
     resource.object = result
     let metadata = result.mapping(creating: "metadata")
+    result["apiVersion"] = apiVersion
     if !allowKindChange { result["kind"] = .scalar(.string(kind)) }
     if !allowNameChange { metadata["name"] = .scalar(.string(name)) }
     metadata["namespace"] = namespace.isEmpty ? nil : .scalar(.string(namespace))
