@@ -4,8 +4,9 @@ import YAML
 
 /// What `mrgen build DIR --with a,b` builds: one kustomization that lists DIR
 /// as a resource and each option's variant for DIR's database as a component,
-/// in the order given (options marked to come last after the others), with `namespace:` set to `--namespace` or to DIR's own
-/// namespace, so that the options' resources land beside the registry.
+/// in the order given (options marked to come last after the others), with
+/// `namespace:` set to `--namespace` or to DIR's own namespace, so that the
+/// options' resources land beside the registry.
 public struct Composition: Sendable {
   public var target: String
   public var database: String

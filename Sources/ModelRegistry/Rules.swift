@@ -40,7 +40,8 @@ public struct Rules: Sendable {
       }
       if let first = option.requiresAny.first, !option.requiresAny.contains(where: { names.contains($0.value) }) {
         let choices = option.requiresAny.map { "'\($0.value)'" }.joined(separator: " or ")
-        throw SourceError(first.mark, "option '\(option.name)' requires \(choices), and neither is selected", notes: ["note: add one: --with \(option.requiresAny[0].value),\(option.name)"])
+        let none = option.requiresAny.count == 2 ? "neither" : "none"
+        throw SourceError(first.mark, "option '\(option.name)' requires \(choices), and \(none) is selected", notes: ["note: add one: --with \(option.requiresAny[0].value),\(option.name)"])
       }
       for conflict in option.conflicts where names.contains(conflict.option.value) {
         throw SourceError(conflict.option.mark, conflict.message(for: option.name))

@@ -13,15 +13,17 @@ enum Tree {
   static func overlay(_ database: String) -> String { root + "/overlays/" + database }
 
   static func render(_ directory: String, with selection: [String], namespace: String? = nil) throws -> [UInt8] {
-    let composition = try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog)
-    var builder = Builder()
-    return try Builder.render(try builder.build(composition.kustomization(in: root)))
+    try Builder.render(try resourceMap(directory, with: selection, namespace: namespace))
   }
 
   static func build(_ directory: String, with selection: [String], namespace: String? = nil) throws -> [Resource] {
+    try resourceMap(directory, with: selection, namespace: namespace).resources
+  }
+
+  static func resourceMap(_ directory: String, with selection: [String], namespace: String?) throws -> ResourceMap {
     let composition = try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog)
     var builder = Builder()
-    return try builder.build(composition.kustomization(in: root)).resources
+    return try builder.build(composition.kustomization(in: root))
   }
 
   static func message(_ body: () throws -> Void) -> String? {

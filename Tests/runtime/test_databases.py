@@ -57,16 +57,15 @@ def find(resources, kind, name):
     raise SystemExit(f"{kind}/{name} is not in the render")
 
 
-def find_generated(resources, kind, prefix):
-    for resource in resources:
-        if resource["kind"] == kind and resource["metadata"]["name"].startswith(prefix):
-            return resource
-    raise SystemExit(f"no {kind} {prefix}* in the render")
-
-
 def environment(resources, container):
     """The container's variables as Kubernetes sets them, Secrets decoded."""
     env = {}
+    for item in container.get("envFrom", []):
+        if "secretRef" in item:
+            secret = find(resources, "Secret", item["secretRef"]["name"])
+            env.update({key: base64.b64decode(value).decode() for key, value in secret["data"].items()})
+        elif "configMapRef" in item:
+            env.update(find(resources, "ConfigMap", item["configMapRef"]["name"])["data"])
     for item in container.get("env", []):
         if "value" in item:
             env[item["name"]] = item["value"]
@@ -97,7 +96,8 @@ class Mounts:
         for mount in container.get("volumeMounts", []):
             local = os.path.join(base, "mounts", mount["name"])
             os.makedirs(local, exist_ok=True)
-            volume = volumes[mount["name"]]
+            # A claim (or a volumeClaimTemplate) is an empty folder here.
+            volume = volumes.get(mount["name"], {})
             if "secret" in volume:
                 mode = volume["secret"].get("defaultMode", 0o644)
                 for key, content in secrets[volume["secret"]["secretName"]].items():
@@ -130,13 +130,14 @@ class Mounts:
 
 
 def registry_flags(resources):
+    """The registry container's flags, $(VAR)s expanded, after the `proxy` command."""
     container = find(resources, "Deployment", "model-registry-deployment")["spec"]["template"]["spec"]["containers"][0]
     env = environment(resources, container)
     flags = {}
     for argument in container["args"][1:]:
         name, _, value = expand(argument, env).lstrip("-").partition("=")
         flags[name] = value
-    return container, flags
+    return flags
 
 
 def run(command, **options):
@@ -157,49 +158,84 @@ def as_user(user, command, env=None):
     return run(full, env=env)
 
 
+class Postgres:
+    """A PostgreSQL server started from a rendered workload's first container,
+    as its image's entrypoint would: a cluster owned by POSTGRES_USER in
+    PGDATA, the rendered arguments, then the database POSTGRES_DB."""
+
+    def __init__(self, label, resources, workload, certificates, base):
+        pod = workload["spec"]["template"]["spec"]
+        self.container = container = pod["containers"][0]
+        self.env = env = environment(resources, container)
+        self.base = base
+        user = (int(subprocess.check_output(["id", "-u", "postgres"])), int(subprocess.check_output(["id", "-g", "postgres"])))
+        mounts = Mounts(base, resources, pod, container, certificates, user)
+        data = mounts.local(env["PGDATA"])
+        os.makedirs(data, exist_ok=True)
+        os.chown(data, *user)
+        self.socket = os.path.join(base, "socket")
+        os.makedirs(self.socket)
+        os.chown(self.socket, *user)
+        password_file = os.path.join(base, "password")
+        with open(password_file, "w") as file:
+            file.write(env["POSTGRES_PASSWORD"])
+        os.chown(password_file, *user)
+        init = as_user("postgres", [f"{PG_BIN}/initdb", "-D", data, "--username", env["POSTGRES_USER"], "--pwfile", password_file, "--auth-local=trust"])
+        check(f"{label}: initdb as the image does", init.returncode == 0, init.stderr)
+        self.port = str(container["ports"][0]["containerPort"])
+        # The rendered arguments, paths mapped to the mounts here.
+        arguments = [mounts.rewrite(argument) for argument in container.get("args", [])]
+        log = open(os.path.join(base, "postgres.log"), "w")
+        self.server = subprocess.Popen(["runuser", "-u", "postgres", "--", f"{PG_BIN}/postgres", "-D", data, "-p", self.port,
+                                        "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.socket}"] + arguments,
+                                       stdout=log, stderr=subprocess.STDOUT)
+        self.ready = wait(lambda: run([f"{PG_BIN}/pg_isready", "-h", self.socket, "-p", self.port]).returncode == 0)
+        check(f"{label}: starts with the rendered arguments " + " ".join(container.get("args", [])), self.ready,
+              open(os.path.join(base, "postgres.log")).read()[-2000:])
+        if not self.ready:
+            return
+        created = as_user("postgres", ["psql", "-h", self.socket, "-p", self.port, "-U", env["POSTGRES_USER"], "-d", "postgres",
+                                       "-c", f'CREATE DATABASE "{env["POSTGRES_DB"]}"'])
+        check(f"{label}: database POSTGRES_DB created as the image does", created.returncode == 0, created.stderr)
+        # The rendered readiness probe, run as written.
+        result = run(container["readinessProbe"]["exec"]["command"], env=dict(os.environ, **env, PGPORT=self.port))
+        check(f"{label}: the rendered readiness probe passes", result.returncode == 0, result.stdout + result.stderr)
+
+    def stop(self):
+        self.server.terminate()
+        self.server.wait(timeout=30)
+
+
+def test_catalog_database(mrgen, certificates, base):
+    """The catalog reaches its database through libpq's PG* variables only
+    (catalog/cmd/catalog.go:98-102); with the ones it renders, a libpq client
+    reaches the catalog's own PostgreSQL, as the rendered user and database,
+    and may create tables there (the catalog's migrations do)."""
+    resources = render(mrgen, "postgres", "catalog")
+    database = Postgres("catalog database", resources, find(resources, "StatefulSet", "model-catalog-postgres"), certificates, base)
+    try:
+        if not database.ready:
+            return
+        catalog = find(resources, "Deployment", "model-catalog")["spec"]["template"]["spec"]["containers"][0]
+        variables = {key: value for key, value in environment(resources, catalog).items() if key.startswith("PG")}
+        check("catalog: PGHOST is the catalog database's Service", variables.get("PGHOST") == "model-catalog-postgres", variables.get("PGHOST"))
+        result = run(["psql", "-tAc", "SELECT current_user || ' ' || current_database(); CREATE TABLE mrgen_probe (id int); DROP TABLE mrgen_probe;"],
+                     env=dict({k: v for k, v in os.environ.items() if not k.startswith("PG")}, PGCONNECT_TIMEOUT="5", **variables))
+        expected = f"{database.env['POSTGRES_USER']} {database.env['POSTGRES_DB']}"
+        check("catalog: its PG* variables connect to its database as its user", result.returncode == 0 and result.stdout.splitlines()[:1] == [expected],
+              result.stdout + result.stderr)
+    finally:
+        database.stop()
+
+
 def test_postgres(mrgen, certificates, base):
     resources = render(mrgen, "postgres", "secure-db")
-    deployment = find(resources, "Deployment", "model-registry-db")
-    pod = deployment["spec"]["template"]["spec"]
-    container = pod["containers"][0]
-    env = environment(resources, container)
-    user = ("postgres", int(subprocess.check_output(["id", "-u", "postgres"])), int(subprocess.check_output(["id", "-g", "postgres"])))
-    mounts = Mounts(base, resources, pod, container, certificates, user[1:])
-    data = mounts.local(env["PGDATA"])
-    os.makedirs(data, exist_ok=True)
-    os.chown(data, user[1], user[2])
-    socket_dir = os.path.join(base, "socket")
-    os.makedirs(socket_dir)
-    os.chown(socket_dir, user[1], user[2])
-    password_file = os.path.join(base, "password")
-    with open(password_file, "w") as file:
-        file.write(env["POSTGRES_PASSWORD"])
-    os.chown(password_file, user[1], user[2])
-    # What the image's entrypoint does first: a cluster owned by POSTGRES_USER.
-    init = as_user("postgres", [f"{PG_BIN}/initdb", "-D", data, "--username", env["POSTGRES_USER"], "--pwfile", password_file, "--auth-local=trust"])
-    check("postgres: initdb as the image does", init.returncode == 0, init.stderr)
-    port = str(container["ports"][0]["containerPort"])
-    # The rendered arguments, paths mapped to the mounts here.
-    arguments = [mounts.rewrite(argument) for argument in container.get("args", [])]
-    log = open(os.path.join(base, "postgres.log"), "w")
-    server = subprocess.Popen(["runuser", "-u", "postgres", "--", f"{PG_BIN}/postgres", "-D", data, "-p", port,
-                               "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={socket_dir}"] + arguments,
-                              stdout=log, stderr=subprocess.STDOUT)
+    database = Postgres("postgres", resources, find(resources, "Deployment", "model-registry-db"), certificates, base)
+    port = database.port
     try:
-        ready = wait(lambda: run([f"{PG_BIN}/pg_isready", "-h", socket_dir, "-p", port]).returncode == 0)
-        check("postgres: starts with the rendered arguments " + " ".join(container.get("args", [])), ready,
-              open(os.path.join(base, "postgres.log")).read()[-2000:])
-        if not ready:
+        if not database.ready:
             return
-        created = as_user("postgres", ["psql", "-h", socket_dir, "-p", port, "-U", env["POSTGRES_USER"], "-d", "postgres",
-                                       "-c", f'CREATE DATABASE "{env["POSTGRES_DB"]}"'])
-        check("postgres: database POSTGRES_DB created as the image does", created.returncode == 0, created.stderr)
-        # The rendered readiness probe, run as written.
-        probe = container["readinessProbe"]["exec"]["command"]
-        result = run(probe, env=dict(os.environ, **env, PGPORT=port))
-        check("postgres: the rendered readiness probe passes", result.returncode == 0, result.stdout + result.stderr)
-
-        _, flags = registry_flags(resources)
+        flags = registry_flags(resources)
         dsn = urllib.parse.urlsplit(flags["embedmd-database-dsn"])
         check("postgres: the registry connects to the Service name", dsn.hostname == HOST, dsn.hostname)
         ca = certificates["model-registry-db-ca"]["ca.crt"]
@@ -227,8 +263,7 @@ def test_postgres(mrgen, certificates, base):
         plain = connect(sslmode="disable")
         check("postgres: refused without TLS (pg_hba.conf hostssl only)", plain.returncode != 0 and "no pg_hba.conf entry" in plain.stderr, plain.stderr)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        database.stop()
 
 
 def test_mariadb(mrgen, overlay, certificates, base):
@@ -269,14 +304,14 @@ def test_mariadb(mrgen, overlay, certificates, base):
         result = run(probe, env=dict(os.environ, **env, MYSQL_TCP_PORT=port))
         check(f"{overlay}: the rendered readiness probe passes", result.returncode == 0, result.stdout + result.stderr)
 
-        _, flags = registry_flags(resources)
+        flags = registry_flags(resources)
         # go-sql-driver form user:password@tcp(host:port)/database?options (mysql/connect.go:59-72).
         match = re.fullmatch(r"([^:]+):([^@]*)@tcp\(([^:]+):(\d+)\)/([^?]+)(\?.*)?", flags["embedmd-database-dsn"])
         check(f"{overlay}: the registry's DSN names the Service", match is not None and match.group(3) == HOST, flags["embedmd-database-dsn"])
         if not match:
             return
         verify = flags.get("embedmd-database-ssl-verify-server-cert") == "true"
-        check(f"{overlay}: the registry verifies the server's certificate (tls=custom, mysql/connect.go:103-117)", verify, flags)
+        check(f"{overlay}: the registry verifies the server's certificate (tls=custom, mysql/connect.go:59-72,107-117)", verify, flags)
         ca_file = os.path.join(base, "registry-ca.crt")
         with open(ca_file, "wb") as file:
             file.write(certificates["model-registry-db-ca"]["ca.crt"])
@@ -319,20 +354,22 @@ def main():
     if os.environ.get("MRGEN_TEST_HOSTS") != "1":
         # A private mount namespace in which model-registry-db is 127.0.0.1.
         hosts = tempfile.NamedTemporaryFile("w", delete=False, suffix=".hosts")
-        hosts.write(open("/etc/hosts").read() + f"\n127.0.0.1 {HOST}\n")
+        hosts.write(open("/etc/hosts").read() + f"\n127.0.0.1 {HOST} model-catalog-postgres\n")
         hosts.close()
         os.chmod(hosts.name, 0o644)
         command = f"mount --bind {hosts.name} /etc/hosts && exec {sys.executable} {os.path.abspath(__file__)} {mrgen}"
         status = subprocess.run(["unshare", "-m", "sh", "-c", command], env=dict(os.environ, MRGEN_TEST_HOSTS="1")).returncode
         os.unlink(hosts.name)
         sys.exit(status)
-    for overlay in ["postgres", "mariadb", "mysql"]:
+    for overlay in ["postgres", "mariadb", "mysql", "catalog"]:
         base = tempfile.mkdtemp(prefix=f"mrgen-{overlay}-")
         os.chmod(base, 0o755)
         try:
             certificates = certificates_in(base, "model-registry")
             if overlay == "postgres":
                 test_postgres(mrgen, certificates, base)
+            elif overlay == "catalog":
+                test_catalog_database(mrgen, certificates, base)
             else:
                 test_mariadb(mrgen, overlay, certificates, base)
         finally:
