@@ -129,8 +129,8 @@ struct RenderedTree {
         continue
       }
       let body = argument.drop { $0 == "-" }
-      let parts = body.split(separator: "=", maxSplits: 1).map(String.init)
-      guard let flag = flags.first(where: { $0.name == parts[0] }) else {
+      let parts = body.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+      guard !parts[0].isEmpty, let flag = flags.first(where: { $0.name == parts[0] }) else {
         violations.append("\(name): \(contract.entrypoint) does not define the flag --\(parts[0])")
         continue
       }
@@ -256,6 +256,7 @@ enum Contracts {
     ("image: ghcr.io/kubeflow/model-registry/controller:v0.3.8\nargs: [--health-probe-bind-address=:9000]\nlivenessProbe: {httpGet: {path: /healthz, port: 8081}}", "livenessProbe asks port 8081, where the image does not listen"),
     ("image: ghcr.io/kubeflow/model-registry/storage-initializer:v0.3.8\nenv: [{name: MR_BASE_URL, value: x}, {name: MODEL_REGISTRY_URL, value: y}]", "the image does not read MODEL_REGISTRY_URL"),
     ("image: ghcr.io/kubeflow/model-registry/ui:v0.3.8\nargs: [--port=8080, --auth-method=token]", "--auth-method=token is not one of internal, user_token"),
+    ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [proxy, '--']", "does not define the flag --"),
   ])
   func catchesWhatPastTreesGotWrong(container: String, expected: String) throws {
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n" +
