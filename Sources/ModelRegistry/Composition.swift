@@ -120,6 +120,6 @@ struct TargetInspection {
   }
 
   static func real(_ path: String) -> String {
-    DiskFileSystem().realPath(path) ?? Path.normalize(Catalog.absolute(path))
+    (try? DiskFileSystem().realPath(path)) ?? Path.normalize(Catalog.absolute(path))
   }
 }

@@ -51,12 +51,26 @@ public enum Node: Sendable {
     }
   }
 
-  /// Counts the nodes under this one (itself included); used to bound alias expansion.
-  public var nodeCount: Int {
+  /// The nodes under this one (itself included) and the bytes of their scalars
+  /// (keys included); used to bound alias expansion.
+  public var size: (nodes: Int, bytes: Int) {
     switch self {
-    case .scalar: 1
-    case .sequence(let sequence): sequence.items.reduce(1) { $0 + $1.nodeCount }
-    case .mapping(let mapping): mapping.entries.reduce(1) { $0 + 1 + $1.value.nodeCount }
+    case .scalar(let scalar):
+      return (1, scalar.value.utf8.count)
+    case .sequence(let sequence):
+      var total = (nodes: 1, bytes: 0)
+      for item in sequence.items {
+        let size = item.size
+        total = (total.nodes + size.nodes, total.bytes + size.bytes)
+      }
+      return total
+    case .mapping(let mapping):
+      var total = (nodes: 1, bytes: 0)
+      for entry in mapping.entries {
+        let size = entry.value.size
+        total = (total.nodes + 1 + size.nodes, total.bytes + entry.key.value.utf8.count + size.bytes)
+      }
+      return total
     }
   }
 }

@@ -3,13 +3,26 @@ internal import CYAML
 /// Reads YAML streams into nodes with libyaml, keeping every node's source mark.
 ///
 /// Anchors and aliases are resolved here (an alias becomes a copy of its
-/// anchored node, bounded by `maxExpandedNodes`), and so are `<<` merge keys,
+/// anchored node, bounded in nodes and in bytes), and so are `<<` merge keys,
 /// so later stages see plain trees.
 public struct Parser {
-  /// The most nodes that aliases may add to one stream: a guard against "billion laughs" input.
-  public var maxExpandedNodes = 1_000_000
-  /// The deepest nesting accepted.
-  public var maxDepth = 1_000
+  /// What one stream may cost; every bound is an error naming where it was passed.
+  public struct Limits: Sendable, Equatable {
+    /// The deepest nesting of sequences and maps. The reference has no bound
+    /// (5,000 levels take it 21 s); every tree we know stays under 30.
+    public var depth = 1_000
+    /// The most documents in one stream.
+    public var documents = 1_000_000
+    /// The most nodes that aliases may add to one stream: a guard against "billion laughs" input.
+    public var aliasNodes = 1_000_000
+    /// The most scalar bytes (keys and values) that aliases may add to one stream:
+    /// a few aliases of one large scalar must not expand without bound.
+    public var aliasBytes = 64 << 20
+
+    public init() {}
+  }
+
+  public var limits = Limits()
   /// Whether a repeated map key replaces the earlier value (as kustomize reads its own
   /// kustomization files) instead of being an error (as it reads resources).
   public var lastDuplicateKeyWins = false
@@ -19,7 +32,7 @@ public struct Parser {
   /// Parses every document of a stream. An empty document reads as a null scalar.
   /// `lineOffset` shifts the marks, for YAML embedded in another file.
   public func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0) throws(SourceError) -> [Node] {
-    var builder = TreeBuilder(file: file, maxExpandedNodes: maxExpandedNodes, maxDepth: maxDepth)
+    var builder = TreeBuilder(file: file, limits: limits)
     builder.lineOffset = lineOffset
     builder.lastDuplicateKeyWins = lastDuplicateKeyWins
     var parser = yaml_parser_t()
@@ -49,6 +62,14 @@ public struct Parser {
     try parse(Array(text.utf8), file: file, lineOffset: lineOffset)
   }
 
+  /// A byte count as limits are written: `64 MiB`, `1000 bytes`.
+  public static func describe(bytes: Int) -> String {
+    for (unit, factor) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= factor && bytes % factor == 0 {
+      return "\(bytes / factor) \(unit)"
+    }
+    return "\(bytes) bytes"
+  }
+
   private static func error(of parser: yaml_parser_t, file: String) -> SourceError {
     let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
     let mark = Mark(file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
@@ -68,19 +89,18 @@ private struct TreeBuilder {
   }
 
   let file: String
-  let maxExpandedNodes: Int
-  let maxDepth: Int
+  let limits: Parser.Limits
   var documents: [Node] = []
   var stack: [Frame] = []
   var anchors: [String: Node] = [:]
   var expandedNodes = 0
+  var expandedBytes = 0
   var lineOffset = 0
   var lastDuplicateKeyWins = false
 
-  init(file: String, maxExpandedNodes: Int, maxDepth: Int) {
+  init(file: String, limits: Parser.Limits) {
     self.file = file
-    self.maxExpandedNodes = maxExpandedNodes
-    self.maxDepth = maxDepth
+    self.limits = limits
   }
 
   func mark(_ mark: yaml_mark_t) -> Mark {
@@ -91,6 +111,9 @@ private struct TreeBuilder {
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       anchors.removeAll(keepingCapacity: true)
+      guard documents.count < limits.documents else {
+        throw SourceError(mark(event.start_mark), "more than \(limits.documents) YAML documents in one file (raise it with --limit documents=N)")
+      }
     case YAML_SCALAR_EVENT:
       let data = event.data.scalar
       let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
@@ -124,9 +147,17 @@ private struct TreeBuilder {
       guard let target = anchors[name] else {
         throw SourceError(mark(event.start_mark), "unknown anchor '\(name)' referenced")
       }
-      expandedNodes += target.nodeCount
-      guard expandedNodes <= maxExpandedNodes else {
-        throw SourceError(mark(event.start_mark), "aliases expand to more than \(maxExpandedNodes) nodes")
+      let size = target.size
+      expandedNodes += size.nodes
+      expandedBytes += size.bytes
+      guard expandedNodes <= limits.aliasNodes else {
+        throw SourceError(
+          mark(event.start_mark), "the alias '*\(name)' makes aliases expand to more than \(limits.aliasNodes) nodes (raise it with --limit alias-nodes=N)")
+      }
+      guard expandedBytes <= limits.aliasBytes else {
+        throw SourceError(
+          mark(event.start_mark),
+          "the alias '*\(name)' makes aliases expand to more than \(Parser.describe(bytes: limits.aliasBytes)) (raise it with --limit alias-bytes=SIZE)")
       }
       try add(target.deepCopy(), anchor: nil, isMergeKey: false)
     default:
@@ -135,8 +166,8 @@ private struct TreeBuilder {
   }
 
   mutating func push(_ frame: Frame, at position: yaml_mark_t) throws(SourceError) {
-    guard stack.count < maxDepth else {
-      throw SourceError(mark(position), "nesting deeper than \(maxDepth) levels")
+    guard stack.count < limits.depth else {
+      throw SourceError(mark(position), "nesting deeper than \(limits.depth) levels (raise it with --limit yaml-depth=N)")
     }
     stack.append(frame)
   }

@@ -27,10 +27,11 @@ struct CheckCommand: ParsableCommand {
     let expected: [UInt8]
     do throws(SourceError) {
       rendered = try Builder.render(try composition.build(directory))
+      let limit = try composition.limits.totalBytes
       do throws(FileSystemError) {
-        expected = try DiskFileSystem().read(golden)
+        expected = try DiskFileSystem().readUserFile(golden, limit: limit)
       } catch {
-        throw SourceError(Mark(file: golden, line: 0, column: 0), "cannot read the golden file: \(error.message)")
+        throw SourceError(Mark(file: golden, line: 0, column: 0), "the golden file \(error.reason)")
       }
     } catch {
       Diagnostics.report(error)

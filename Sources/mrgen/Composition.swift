@@ -14,6 +14,28 @@ struct CompositionOptions: ParsableArguments {
   @Option(help: ArgumentHelp("The namespace of everything built; defaults to DIR's own when options are given.", valueName: "name"))
   var namespace: String?
 
+  @Option(
+    name: .customLong("limit"),
+    help: ArgumentHelp(
+      "Raise or lower one of the build's bounds, as NAME=VALUE (sizes may end in Ki, Mi or Gi); repeatable. Names: \(Limits.names.joined(separator: ", ")).",
+      valueName: "name=value"))
+  var limitAssignments: [String] = []
+
+  /// The build's bounds, the defaults changed by `--limit`.
+  var limits: Limits {
+    get throws(SourceError) {
+      var limits = Limits()
+      for assignment in limitAssignments {
+        do throws(LimitError) {
+          try limits.set(assignment)
+        } catch {
+          throw SourceError(Mark(file: "--limit", line: 0, column: 0), error.message)
+        }
+      }
+      return limits
+    }
+  }
+
   var selection: [String] {
     options.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
@@ -31,7 +53,7 @@ struct CompositionOptions: ParsableArguments {
 
   /// Builds `directory`, composed when options or a namespace are given; warnings go to stderr.
   func build(_ directory: String) throws(SourceError) -> ResourceMap {
-    var builder = Builder(environment: ProcessInfo.processInfo.environment)
+    var builder = Builder(limits: try limits)
     let resources: ResourceMap
     if composes {
       let composition = try composition(for: directory)

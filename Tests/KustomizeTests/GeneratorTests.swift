@@ -48,15 +48,13 @@ import YAML
     #expect(output.contains("  data.txt: |\n    line\n"))
   }
 
-  @Test func envLinesWithoutValuesReadTheEnvironment() throws {
-    var builder = Builder(
-      fileSystem: MemoryFileSystem([
-        "kustomization.yaml": "configMapGenerator:\n- name: c\n  envs: [a.env]\n  options: {disableNameSuffixHash: true}\n",
-        "a.env": "FROM_ENV\nMISSING\n",
-      ]), environment: ["FROM_ENV": "yes please"])
-    let output = String(decoding: try Builder.render(try builder.build(".")), as: UTF8.self)
-    #expect(output.contains("  FROM_ENV: yes please\n"))
-    #expect(output.contains("  MISSING: \"\"\n"))
+  /// The reference writes an empty value for a line without `=`; mrgen never reads its own environment.
+  @Test func envLinesWithoutValuesAreEmpty() throws {
+    let output = try render([
+      "kustomization.yaml": "configMapGenerator:\n- name: c\n  envs: [a.env]\n  options: {disableNameSuffixHash: true}\n",
+      "a.env": "PATH\nHOME\n",
+    ])
+    #expect(output.contains("data:\n  HOME: \"\"\n  PATH: \"\"\nkind: ConfigMap\n"))
   }
 
   @Test func globalAndLocalOptions() throws {
@@ -111,33 +109,12 @@ import YAML
 
   @Test func malformedEnvLineNamesTheEnvFile() throws {
     var builder = Builder(
-      fileSystem: RawFileSystem(files: [
+      fileSystem: MemoryFileSystem(bytes: [
         "kustomization.yaml": Array("configMapGenerator:\n- name: c\n  envs: [a.env]\n".utf8),
         "a.env": [0x41, 0x3D, 0x31, 0x0A, 0x42, 0x3D, 0xFF, 0x0A],
       ]))
     let error = #expect(throws: SourceError.self) { try builder.build(".") }
     #expect(error?.mark == Mark(file: "a.env", line: 2, column: 1))
-  }
-}
-
-/// Files as raw bytes, for inputs that are not valid UTF-8.
-struct RawFileSystem: FileSystem {
-  var files: [String: [UInt8]]
-
-  func kind(of path: String) -> FileKind {
-    let path = Path.normalize(path)
-    if files[path] != nil { return .file }
-    return path == "." ? .directory : .missing
-  }
-
-  func read(_ path: String) throws(FileSystemError) -> [UInt8] {
-    guard let bytes = files[Path.normalize(path)] else { throw FileSystemError(message: "no file '\(path)'") }
-    return bytes
-  }
-
-  func realPath(_ path: String) -> String? {
-    let path = Path.normalize(path)
-    return kind(of: path) == .missing ? nil : "/raw" + (path == "." ? "" : "/" + path)
   }
 }
 

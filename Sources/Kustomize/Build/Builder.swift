@@ -7,8 +7,6 @@ import YAML
 ///               ─► name references ─► order
 public struct Builder {
   public let loader: Loader
-  /// Where env-file lines without `=` take their values, as in kustomize.
-  public let environment: [String: String]
   /// Deprecation notices and other hints, for stderr; they never change the output.
   public private(set) var warnings: [String] = []
   /// Whether transformer runs are being recorded for `buildMetadata: [transformerAnnotations]`.
@@ -16,9 +14,8 @@ public struct Builder {
   /// The schema strategic merges use; like kustomize's, the last `openapi:` loaded sets it for the rest of the build.
   var openAPI: OpenAPIDocument?
 
-  public init(fileSystem: any FileSystem = DiskFileSystem(), environment: [String: String] = [:]) {
-    loader = Loader(fileSystem: fileSystem)
-    self.environment = environment
+  public init(fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits()) {
+    loader = Loader(fileSystem: fileSystem, limits: limits)
   }
 
   /// Builds the kustomization in `directory`.
@@ -97,7 +94,12 @@ public struct Builder {
   mutating func accumulate(
     _ kustomization: Kustomization, into accumulation: inout Accumulation, visiting: inout [String]
   ) throws(SourceError) {
-    let realDirectory = loader.fileSystem.realPath(kustomization.directory) ?? kustomization.directory
+    let realDirectory = try loader.realDirectory(kustomization.directory, at: Mark(file: kustomization.file, line: 0, column: 0))
+    guard visiting.count < loader.limits.kustomizationDepth else {
+      throw SourceError(
+        Mark(file: kustomization.file, line: 1, column: 1),
+        "kustomizations include one another more than \(loader.limits.kustomizationDepth) levels deep (raise it with --limit kustomization-depth=N)")
+    }
     visiting.append(realDirectory)
     defer { visiting.removeLast() }
 
@@ -125,6 +127,11 @@ public struct Builder {
       }
     }
     try accumulation.addVars(kustomization.vars)
+    guard accumulation.resources.resources.count <= loader.limits.resources else {
+      throw SourceError(
+        Mark(file: kustomization.file, line: 1, column: 1),
+        "the build holds more than \(loader.limits.resources) resources (raise it with --limit resources=N)")
+    }
   }
 
   /// Built-in schema versions that `openapi: version:` may name.
@@ -140,12 +147,7 @@ public struct Builder {
       }
       openAPI = nil
     case .path(let path):
-      let file = Path.join(kustomization.directory, path.value)
-      guard loader.fileSystem.kind(of: file) == .file else {
-        throw SourceError(path.mark, "OpenAPI file '\(path.value)' not found: no file at '\(file)'")
-      }
-      try loader.checkWithinRoot(file, root: kustomization.directory, entry: path)
-      guard let document = try loader.parse(file, at: path.mark).first else {
+      guard let document = try loader.parseEntry(path, in: kustomization.directory, what: "OpenAPI file").documents.first else {
         throw SourceError(path.mark, "the OpenAPI file '\(path.value)' is empty")
       }
       openAPI = try OpenAPIDocument(document, at: path.mark)
@@ -156,12 +158,9 @@ public struct Builder {
   func loadConfiguration(_ entry: Located<String>, in kustomization: Kustomization, fromCRDs: Bool = false)
     throws(SourceError) -> TransformerConfig
   {
-    let file = Path.join(kustomization.directory, entry.value)
-    guard loader.fileSystem.kind(of: file) == .file else {
-      throw SourceError(entry.mark, "configuration file '\(entry.value)' not found: no file at '\(file)'")
-    }
-    try loader.checkWithinRoot(file, root: kustomization.directory, entry: entry)
-    let documents = try loader.parse(file, at: entry.mark)
+    let documents = try loader.parseEntry(
+      entry, in: kustomization.directory, what: fromCRDs ? "CRD file" : "configuration file"
+    ).documents
     if fromCRDs {
       var config = TransformerConfig()
       for document in documents where !document.isNull {
@@ -184,10 +183,8 @@ public struct Builder {
     guard loader.fileSystem.kind(of: path) == .directory else {
       throw SourceError(entry.mark, "component '\(entry.value)' must be a directory holding a kustomization of kind Component")
     }
-    if visiting.contains(loader.fileSystem.realPath(path) ?? path) {
-      throw SourceError(entry.mark, "cycle: component '\(entry.value)' includes a kustomization that is already being built")
-    }
     do throws(SourceError) {
+      _ = try loader.includedDirectory(entry, path: path, visiting: visiting, what: "component")
       let (component, notes) = try loader.loadKustomization(in: path, requestedAt: entry.mark)
       warnings += notes
       guard component.kind == .component else {
@@ -204,7 +201,7 @@ public struct Builder {
   /// ConfigMap then Secret generators, each creating a resource or merging
   /// into (or replacing) one that came from the resources.
   func runGenerators(of kustomization: Kustomization, into resources: inout ResourceMap) throws(SourceError) {
-    let keyValues = KeyValueLoader(loader: loader, directory: kustomization.directory, environment: environment)
+    let keyValues = KeyValueLoader(loader: loader, directory: kustomization.directory)
     let entries =
       kustomization.configMapGenerator.map { (ResourceGenerator.Kind.configMap, $0) }
       + kustomization.secretGenerator.map { (ResourceGenerator.Kind.secret, $0) }
@@ -284,12 +281,8 @@ public struct Builder {
       case .inline(let replacement):
         result.append(replacement)
       case .path(let path):
-        let file = Path.join(kustomization.directory, path.value)
-        guard loader.fileSystem.kind(of: file) == .file else {
-          throw SourceError(path.mark, "replacement file '\(path.value)' not found: no file at '\(file)'")
-        }
-        try loader.checkWithinRoot(file, root: kustomization.directory, entry: path)
-        for document in try loader.parse(file, at: path.mark) where !document.isNull {
+        for document in try loader.parseEntry(path, in: kustomization.directory, what: "replacement file").documents
+        where !document.isNull {
           if case .sequence(let list) = document {
             for item in list.items { result.append(try Replacement.decode(item, field: "replacements")) }
           } else {
@@ -311,36 +304,33 @@ public struct Builder {
         entry.mark, "remote resource '\(entry.value)' is not supported: mrgen reads only local files; vendor the files and list their path")
     }
     let path = Path.join(kustomization.directory, entry.value)
-    switch loader.fileSystem.kind(of: path) {
-    case .missing:
+    let kind = loader.fileSystem.kind(of: path)
+    if kind == .missing {
       throw SourceError(entry.mark, "resource '\(entry.value)' not found: no file or directory at '\(path)'")
-    case .file:
-      try loader.checkWithinRoot(path, root: kustomization.directory, entry: entry)
-      for resource in try loader.loadResources(path, entry: entry) {
+    }
+    guard kind == .directory else {
+      // A file, or anything else: the loader confines it to the root and refuses all but regular files.
+      for resource in try loader.loadResources(entry, in: kustomization.directory) {
         try accumulation.resources.append(resource)
       }
-    case .directory:
-      let real = loader.fileSystem.realPath(path) ?? path
-      if visiting.contains(real) {
-        throw SourceError(entry.mark, "cycle: '\(entry.value)' includes a kustomization that is already being built")
+      return
+    }
+    do throws(SourceError) {
+      _ = try loader.includedDirectory(entry, path: path, visiting: visiting, what: "resource")
+      let (nested, notes) = try loader.loadKustomization(in: path, requestedAt: entry.mark)
+      warnings += notes
+      if nested.kind == .component {
+        throw SourceError(entry.mark, "'\(entry.value)' is a Component; list it under 'components', not 'resources'")
       }
-      do throws(SourceError) {
-        let (nested, notes) = try loader.loadKustomization(in: path, requestedAt: entry.mark)
-        warnings += notes
-        if nested.kind == .component {
-          throw SourceError(entry.mark, "'\(entry.value)' is a Component; list it under 'components', not 'resources'")
-        }
-        var included = Accumulation()
-        try accumulate(nested, into: &included, visiting: &visiting)
-        try accumulation.absorb(included)
-      } catch {
-        var error = error
-        if error.mark.file != entry.mark.file {
-          error.notes.append("\(entry.mark): note: included from here")
-        }
-        throw error
+      var included = Accumulation()
+      try accumulate(nested, into: &included, visiting: &visiting)
+      try accumulation.absorb(included)
+    } catch {
+      var error = error
+      if error.mark.file != entry.mark.file {
+        error.notes.append("\(entry.mark): note: included from here")
       }
+      throw error
     }
   }
-
 }

@@ -7,22 +7,61 @@
 #endif
 
 /// The files a build may read. Reads only: the engine never writes, runs or fetches.
+///
+/// Every read fails closed: a path that cannot be resolved, that resolves
+/// outside the allowed root, or that is not a regular file is refused, and the
+/// file is checked again after it is opened.
 public protocol FileSystem: Sendable {
+  /// What is at `path`, symbolic links followed; a link that cannot be followed is `.special`.
   func kind(of path: String) -> FileKind
-  func read(_ path: String) throws(FileSystemError) -> [UInt8]
-  /// The path with symbolic links and `..` resolved, or nil when it does not exist.
-  func realPath(_ path: String) -> String?
+  /// The path with symbolic links and `..` resolved; an error when it does not exist or cannot be resolved.
+  func realPath(_ path: String) throws(FileSystemError) -> String
+  /// The bytes of the regular file at `path`, whose real location must lie in or below
+  /// `root` (a real path); at most `limit` bytes, or `.tooLarge`.
+  func readFile(_ path: String, within root: String, limit: Int) throws(FileSystemError) -> [UInt8]
 }
 
-public enum FileKind: Sendable {
+public enum FileKind: Sendable, Equatable {
   case file, directory, missing
+  /// A FIFO, device, socket or anything else that is neither a regular file nor a directory.
+  case special(String)
 }
 
-public struct FileSystemError: Error, Sendable {
-  public var message: String
+/// Why a path could not be read.
+public enum FileSystemError: Error, Sendable, Equatable {
+  case missing
+  /// The path exists (or may) but could not be resolved to a real location (too long, a loop, no permission).
+  case unresolvable(String)
+  case outside(realPath: String)
+  case notRegular(FileKind)
+  case tooLarge(limit: Int)
+  case unreadable(String)
+  /// The file changed between the check and the read (a link swapped, a file replaced).
+  case changed
 
-  public init(message: String) {
-    self.message = message
+  /// The reason, phrased to follow "'entry' ".
+  public var reason: String {
+    switch self {
+    case .missing: "does not exist"
+    case .unresolvable(let why): "cannot be resolved to a real location (\(why)); mrgen reads only paths it can check"
+    case .outside:
+      "resolves to a location outside the kustomization's directory; a kustomization may only read files in or below its own directory"
+    case .notRegular(let kind): "is \(kind.description), not a regular file; mrgen reads only regular files"
+    case .tooLarge(let limit): "is larger than the limit of \(Limits.describe(bytes: limit)) per file (raise it with --limit file-bytes=SIZE)"
+    case .unreadable(let why): "cannot be read: \(why)"
+    case .changed: "changed while it was being opened; it was not read"
+    }
+  }
+}
+
+extension FileKind: CustomStringConvertible {
+  public var description: String {
+    switch self {
+    case .file: "a regular file"
+    case .directory: "a directory"
+    case .missing: "missing"
+    case .special(let name): name
+    }
   }
 }
 
@@ -32,20 +71,70 @@ public struct DiskFileSystem: FileSystem {
 
   public func kind(of path: String) -> FileKind {
     var info = stat()
-    guard stat(path, &info) == 0 else { return .missing }
-    return (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+    guard stat(path, &info) == 0 else {
+      // Something is there but cannot be followed: a dangling link, a loop, a name too long.
+      return lstat(path, &info) == 0 ? .special("a symbolic link that cannot be followed") : .missing
+    }
+    return DiskFileSystem.kind(info.st_mode)
   }
 
-  public func read(_ path: String) throws(FileSystemError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY)
+  static func kind(_ mode: mode_t) -> FileKind {
+    switch mode & S_IFMT {
+    case S_IFREG: .file
+    case S_IFDIR: .directory
+    case S_IFIFO: .special("a FIFO")
+    case S_IFCHR: .special("a character device")
+    case S_IFBLK: .special("a block device")
+    case S_IFSOCK: .special("a socket")
+    default: .special("a special file")
+    }
+  }
+
+  public func realPath(_ path: String) throws(FileSystemError) -> String {
+    guard let resolved = realpath(path, nil) else {
+      let code = errno
+      if code == ENOENT || code == ENOTDIR {
+        // A dangling link exists but leads nowhere: say it cannot be resolved rather than "missing".
+        var info = stat()
+        if lstat(path, &info) == 0 { throw .unresolvable(String(cString: strerror(code))) }
+        throw .missing
+      }
+      throw .unresolvable(String(cString: strerror(code)))
+    }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  public func readFile(_ path: String, within root: String, limit: Int) throws(FileSystemError) -> [UInt8] {
+    let real = try realPath(path)
+    guard Path.isWithin(real, root: root) else { throw .outside(realPath: real) }
+    // The real path has no links left; look at what it is before opening, so
+    // that a FIFO or a device is never opened at all.
+    var checked = stat()
+    guard lstat(real, &checked) == 0 else { throw .changed }
+    let kind = DiskFileSystem.kind(checked.st_mode)
+    guard kind == .file else { throw kind == .directory ? .notRegular(.directory) : .notRegular(kind) }
+    // O_NOFOLLOW refuses a link put in its place since; O_NONBLOCK keeps a FIFO put there from blocking the open.
+    let descriptor = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
     guard descriptor >= 0 else {
-      throw FileSystemError(message: "cannot open '\(path)': \(String(cString: strerror(errno)))")
+      if errno == ELOOP { throw .changed }
+      throw .unreadable(String(cString: strerror(errno)))
     }
     defer { close(descriptor) }
-    var info = stat()
-    let size = fstat(descriptor, &info) == 0 ? max(Int(info.st_size), 0) : 0
+    // Re-check the opened file: still a regular file, and the very one checked above.
+    var opened = stat()
+    guard fstat(descriptor, &opened) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
+    guard DiskFileSystem.kind(opened.st_mode) == .file else { throw .notRegular(DiskFileSystem.kind(opened.st_mode)) }
+    guard opened.st_dev == checked.st_dev, opened.st_ino == checked.st_ino else { throw .changed }
+    let size = max(Int(opened.st_size), 0)
+    if size > limit { throw .tooLarge(limit: limit) }
+    return try DiskFileSystem.readAll(descriptor, expected: size, limit: limit)
+  }
+
+  /// Reads to the end, never more than `limit` bytes (a file may grow, and `/proc` files report no size).
+  static func readAll(_ descriptor: Int32, expected size: Int, limit: Int) throws(FileSystemError) -> [UInt8] {
     // One uninitialised chunk the size of the file: no zero-filling, usually one read.
-    let chunkSize = max(size + 1, 1 << 12)
+    let chunkSize = min(max(size + 1, 1 << 12), limit + 1)
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)
     defer { chunk.deallocate() }
     var bytes: [UInt8] = []
@@ -54,18 +143,20 @@ public struct DiskFileSystem: FileSystem {
       let count = readDescriptor(descriptor, chunk.baseAddress, chunkSize)
       if count < 0 {
         if errno == EINTR { continue }
-        throw FileSystemError(message: "cannot read '\(path)': \(String(cString: strerror(errno)))")
+        throw .unreadable(String(cString: strerror(errno)))
       }
       if count == 0 { break }
+      if bytes.count + count > limit { throw .tooLarge(limit: limit) }
       bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
     }
     return bytes
   }
 
-  public func realPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
+  /// A file the user named on the command line (a golden file), not part of a
+  /// build: regular files only, at most `limit` bytes.
+  public func readUserFile(_ path: String, limit: Int) throws(FileSystemError) -> [UInt8] {
+    let real = try realPath(path)
+    return try readFile(real, within: "/", limit: limit)
   }
 }
 

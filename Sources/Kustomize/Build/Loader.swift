@@ -1,21 +1,28 @@
 import YAML
 
-/// Reads kustomization files and resource files, enforcing kustomize's rules:
-/// files must lie in or below the kustomization's own directory, remote
-/// resources are refused, and a directory must hold exactly one kustomization file.
-public struct Loader: Sendable {
+/// Reads kustomization files and the files they name, enforcing kustomize's
+/// rules and failing closed: a file must resolve to a regular file in or below
+/// its kustomization's own directory, a kustomization directory may not be
+/// absolute nor contain one being built, remote resources are refused, and a
+/// directory must hold exactly one kustomization file. Every read is bounded.
+public struct Loader {
   public static let kustomizationFileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
 
   public let fileSystem: any FileSystem
+  public let limits: Limits
+  /// The bytes read so far by the build this loader serves.
+  let budget: ReadBudget
 
-  public init(fileSystem: any FileSystem = DiskFileSystem()) {
+  public init(fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits()) {
     self.fileSystem = fileSystem
+    self.limits = limits
+    budget = ReadBudget(limit: limits.totalBytes)
   }
 
-  /// The kustomization file in a directory.
+  /// The kustomization file in a directory, which must itself be a regular file inside it.
   public func kustomizationFile(in directory: String, requestedAt mark: Mark?) throws(SourceError) -> String {
     let found = Loader.kustomizationFileNames.map { Path.join(directory, $0) }.filter {
-      fileSystem.kind(of: $0) == .file
+      fileSystem.kind(of: $0) != .missing
     }
     let at = mark ?? Mark(file: directory, line: 0, column: 0)
     if found.count > 1 {
@@ -31,21 +38,60 @@ public struct Loader: Sendable {
   /// Reads and decodes the kustomization of a directory.
   public func loadKustomization(in directory: String, requestedAt mark: Mark?) throws(SourceError) -> (Kustomization, [String]) {
     let file = try kustomizationFile(in: directory, requestedAt: mark)
+    let at = mark ?? Mark(file: file, line: 0, column: 0)
+    let name = mark == nil ? "the kustomization file" : "the kustomization file '\(file)'"
+    let bytes = try read(file, root: try realDirectory(directory, at: at), named: name, at: at)
     // kustomize decodes its own files as JSON, where a repeated key replaces the earlier one.
-    let documents = try parse(file, at: mark, lastDuplicateKeyWins: true)
+    let documents = try parse(bytes, file: file, lastDuplicateKeyWins: true)
     var decoder = KustomizationDecoder(file: file, directory: directory)
     let kustomization = try decoder.decode(documents)
     return (kustomization, decoder.warnings.map { "\(file): warning: \($0)" })
   }
 
-  public func parse(_ file: String, at mark: Mark?, lastDuplicateKeyWins: Bool = false) throws(SourceError) -> [Node] {
+  /// The real location of a kustomization directory; one that cannot be resolved is refused.
+  public func realDirectory(_ directory: String, at mark: Mark) throws(SourceError) -> String {
+    do {
+      return try fileSystem.realPath(Path.normalize(directory))
+    } catch {
+      throw SourceError(mark, "the directory '\(directory)' \(error.reason)")
+    }
+  }
+
+  /// The bytes of the file a kustomization's entry names, relative to the
+  /// kustomization's directory and confined to it. `what` names the field in messages.
+  public func readEntry(_ entry: Located<String>, in directory: String, what: String) throws(SourceError) -> (file: String, bytes: [UInt8]) {
+    let file = Path.join(directory, entry.value)
+    let root = try realDirectory(directory, at: entry.mark)
+    return (file, try read(file, root: root, named: "\(what) '\(entry.value)'", at: entry.mark))
+  }
+
+  /// The YAML documents of the file an entry names.
+  public func parseEntry(_ entry: Located<String>, in directory: String, what: String) throws(SourceError) -> (file: String, documents: [Node]) {
+    let (file, bytes) = try readEntry(entry, in: directory, what: what)
+    return (file, try parse(bytes, file: file))
+  }
+
+  /// One bounded, confined read; the total for the build is bounded too.
+  func read(_ file: String, root: String, named name: String, at mark: Mark) throws(SourceError) -> [UInt8] {
     let bytes: [UInt8]
     do {
-      bytes = try fileSystem.read(file)
+      bytes = try fileSystem.readFile(file, within: root, limit: limits.fileBytes)
+    } catch .missing {
+      throw SourceError(mark, "\(name) not found: no file at '\(file)'")
     } catch {
-      throw SourceError(mark ?? Mark(file: file, line: 0, column: 0), error.message)
+      throw SourceError(mark, "\(name) \(error.reason)")
     }
+    guard budget.spend(bytes.count) else {
+      throw SourceError(
+        mark,
+        "reading \(name) takes the build past its limit of \(Limits.describe(bytes: limits.totalBytes)) read in all (raise it with --limit total-bytes=SIZE)")
+    }
+    return bytes
+  }
+
+  public func parse(_ bytes: [UInt8], file: String, lastDuplicateKeyWins: Bool = false) throws(SourceError) -> [Node] {
     var parser = Parser()
+    parser.limits = limits.parser
     parser.lastDuplicateKeyWins = lastDuplicateKeyWins
     return try parser.parse(bytes, file: file)
   }
@@ -56,20 +102,31 @@ public struct Loader: Sendable {
       || entry.hasPrefix("gitlab.com/") || entry.hasPrefix("bitbucket.org/") || entry.contains("?ref=")
   }
 
-  /// Checks that a file named by a kustomization stays inside its root.
-  public func checkWithinRoot(_ path: String, root: String, entry: Located<String>) throws(SourceError) {
-    guard let real = fileSystem.realPath(path), let realRoot = fileSystem.realPath(root) else { return }
-    guard Path.isWithin(real, root: realRoot) else {
+  /// The real location of a kustomization directory that `entry` names under
+  /// `resources:` or `components:`. As in kustomize, it may lie outside the
+  /// current root but may not be absolute, and may not be (or contain) a
+  /// directory whose kustomization is being built: that would be a cycle.
+  public func includedDirectory(_ entry: Located<String>, path: String, visiting: [String], what: String) throws(SourceError) -> String {
+    if entry.value.hasPrefix("/") {
+      throw SourceError(
+        entry.mark, "\(what) '\(entry.value)' is an absolute directory; kustomize accepts only relative paths to kustomization directories")
+    }
+    let real = try realDirectory(path, at: entry.mark)
+    if let visited = visiting.first(where: { Path.isWithin($0, root: real) }) {
       throw SourceError(
         entry.mark,
-        "'\(entry.value)' is outside the kustomization's directory '\(root)'; a kustomization may only read files in or below its own directory")
+        visited == real
+          ? "cycle: \(what) '\(entry.value)' is the directory of a kustomization already being built"
+          : "cycle: \(what) '\(entry.value)' contains the directory of a kustomization already being built")
     }
+    return real
   }
 
   /// The resources in one file: every non-empty document, `List`s expanded.
-  public func loadResources(_ file: String, entry: Located<String>) throws(SourceError) -> [Resource] {
+  public func loadResources(_ entry: Located<String>, in directory: String) throws(SourceError) -> [Resource] {
+    let (file, documents) = try parseEntry(entry, in: directory, what: "resource")
     var resources: [Resource] = []
-    var pending = try parse(file, at: entry.mark)
+    var pending = documents
     pending.reverse()
     while let document = pending.popLast() {
       if document.isNull { continue }

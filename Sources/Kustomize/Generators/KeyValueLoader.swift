@@ -5,9 +5,6 @@ import YAML
 struct KeyValueLoader {
   let loader: Loader
   let directory: String
-  /// Where env-file lines without `=` take their value from, as kustomize
-  /// reads them from its own environment.
-  let environment: [String: String]
 
   struct Pair {
     var key: String
@@ -65,23 +62,16 @@ struct KeyValueLoader {
 
   func read(_ path: String, entry: Located<String>) throws(SourceError) -> [UInt8] {
     let full = Path.join(directory, path)
-    switch loader.fileSystem.kind(of: full) {
-    case .missing:
-      throw SourceError(entry.mark, "file '\(path)' not found: no file at '\(full)'")
-    case .directory:
+    if loader.fileSystem.kind(of: full) == .directory {
       throw SourceError(entry.mark, "'\(path)' is a directory, not a file")
-    case .file:
-      try loader.checkWithinRoot(full, root: directory, entry: entry)
-      do {
-        return try loader.fileSystem.read(full)
-      } catch {
-        throw SourceError(entry.mark, error.message)
-      }
     }
+    return try loader.readEntry(Located(path, mark: entry.mark), in: directory, what: "file").bytes
   }
 
   /// An env file: `KEY=value` lines; blank lines and `#` comments skipped;
   /// leading white space dropped; the value kept as written, quotes included.
+  /// A line without `=` is a key with an empty value, as the reference writes
+  /// it: mrgen never reads its own environment into a render.
   func envPairs(_ env: Located<String>) throws(SourceError) -> [Pair] {
     let bytes = try read(env.value, entry: env)
     let file = Path.join(directory, env.value)
@@ -105,7 +95,7 @@ struct KeyValueLoader {
         value = String(content[content.index(after: equals)...])
       } else {
         key = content
-        value = environment[String(content)] ?? ""
+        value = ""
       }
       if key.isEmpty { continue }
       pairs.append(Pair(key: String(key), value: Array(value.utf8), mark: mark))

@@ -50,15 +50,12 @@ public struct PatchTransformer: Transformer {
     throws(SourceError) -> [Node]
   {
     if let path, !path.value.isEmpty {
-      let file = Path.join(kustomization.directory, path.value)
-      guard loader.fileSystem.kind(of: file) == .file else {
-        throw SourceError(path.mark, "patch file '\(path.value)' not found: no file at '\(file)'")
-      }
-      try loader.checkWithinRoot(file, root: kustomization.directory, entry: path)
-      return try loader.parse(file, at: path.mark)
+      return try loader.parseEntry(path, in: kustomization.directory, what: "patch file").documents
     }
     guard let inline else { return [] }
-    return try Parser().parse(inline.value, file: kustomization.file, lineOffset: inline.mark.line)
+    var parser = Parser()
+    parser.limits = loader.limits.parser
+    return try parser.parse(inline.value, file: kustomization.file, lineOffset: inline.mark.line)
   }
 
   /// A list of operations is a JSON patch; maps with a kind and a name are strategic merge patches.
@@ -177,7 +174,9 @@ public struct StrategicMergeFilesTransformer: Transformer {
     var patches: [PatchTransformer] = []
     for entry in entries {
       let file = Path.join(kustomization.directory, entry.value)
-      let isFile = loader.fileSystem.kind(of: file) == .file
+      // An entry that names something on disk (a file, a FIFO, a dangling link) is read
+      // as a file, and the loader refuses what is not a regular file inside the root.
+      let isFile = loader.fileSystem.kind(of: file) != .missing
       if !isFile && !entry.value.contains("\n") && !entry.value.contains(": ") {
         throw SourceError(entry.mark, "patch file '\(entry.value)' not found: no file at '\(file)'")
       }
