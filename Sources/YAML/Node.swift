@@ -174,6 +174,25 @@ public final class Mapping: @unchecked Sendable {
     }
   }
 
+  /// Sets many keys at once, each replacing the value of an existing entry or
+  /// appended. Once the map is large the keys are found through an index, so
+  /// the cost grows with the entries plus the pairs, never their product.
+  public func set(_ pairs: some Sequence<(key: String, value: Node)>) {
+    var index: [String: Int]? = nil
+    for (key, value) in pairs {
+      if index == nil, entries.count >= 16 {
+        index = Dictionary(entries.enumerated().map { ($0.element.key.value, $0.offset) }, uniquingKeysWith: { first, _ in first })
+      }
+      let existing = index != nil ? index![key] : entries.firstIndex { $0.key.value == key }
+      if let existing {
+        entries[existing].value = value
+      } else {
+        index?[key] = entries.count
+        entries.append(Entry(key: .string(key), value: value))
+      }
+    }
+  }
+
   /// The mapping under `key`, created (or replacing a null) when missing.
   public func mapping(creating key: String) -> Mapping {
     if let existing = self[key]?.mapping { return existing }

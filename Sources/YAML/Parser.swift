@@ -95,6 +95,16 @@ private struct TreeBuilder {
   var anchors: [String: Node] = [:]
   var expandedNodes = 0
   var expandedBytes = 0
+  /// Key indexes of the open mappings that have grown past `indexThreshold` entries, so
+  /// that checking a new key for a duplicate costs the same however large the map.
+  var largeMappings: [ObjectIdentifier: LargeMapping] = [:]
+  static let indexThreshold = 16
+
+  struct LargeMapping {
+    var index: [String: Int]
+    /// Entries a later duplicate replaced (with `lastDuplicateKeyWins`), dropped when the map ends.
+    var replaced: Set<Int> = []
+  }
   var lineOffset = 0
   var lastDuplicateKeyWins = false
 
@@ -139,6 +149,9 @@ private struct TreeBuilder {
       case .sequence(let sequence, let anchor):
         try add(.sequence(sequence), anchor: anchor, isMergeKey: false)
       case .mapping(let mapping, let anchor, _, let merges):
+        if let large = largeMappings.removeValue(forKey: ObjectIdentifier(mapping)), !large.replaced.isEmpty {
+          mapping.entries = mapping.entries.enumerated().filter { !large.replaced.contains($0.offset) }.map(\.element)
+        }
         try TreeBuilder.applyMerges(merges, into: mapping)
         try add(.mapping(mapping), anchor: anchor, isMergeKey: false)
       }
@@ -195,14 +208,34 @@ private struct TreeBuilder {
         guard case .scalar(let key) = node else {
           throw SourceError(node.mark, "a mapping key must be a scalar")
         }
-        if !isMergeKey, let earlier = mapping.entries.firstIndex(where: { $0.key.value == key.value }) {
-          guard lastDuplicateKeyWins else {
-            throw SourceError(key.mark, "mapping key \"\(key.value)\" already defined")
-          }
-          mapping.entries.remove(at: earlier)
-        }
+        if !isMergeKey { try checkNewKey(key, in: mapping) }
         stack.append(.mapping(mapping, anchor: anchor, pendingKey: key, merges: merges))
       }
+    }
+  }
+
+  /// Refuses (or, with `lastDuplicateKeyWins`, marks for replacement) a key the mapping already has:
+  /// a scan while the map is small, an index once it is large.
+  mutating func checkNewKey(_ key: Scalar, in mapping: Mapping) throws(SourceError) {
+    let id = ObjectIdentifier(mapping)
+    if largeMappings[id] != nil {
+      // Edited in place (not copied out and back), so each key costs the same.
+      if let earlier = largeMappings[id]!.index[key.value] {
+        guard lastDuplicateKeyWins else { throw SourceError(key.mark, "mapping key \"\(key.value)\" already defined") }
+        largeMappings[id]!.replaced.insert(earlier)
+      }
+      // The value of this key will be appended next, at this index.
+      largeMappings[id]!.index[key.value] = mapping.entries.count
+      return
+    }
+    if let earlier = mapping.entries.firstIndex(where: { $0.key.value == key.value }) {
+      guard lastDuplicateKeyWins else { throw SourceError(key.mark, "mapping key \"\(key.value)\" already defined") }
+      mapping.entries.remove(at: earlier)
+    }
+    if mapping.entries.count >= TreeBuilder.indexThreshold {
+      var index = Dictionary(uniqueKeysWithValues: mapping.entries.enumerated().map { ($0.element.key.value, $0.offset) })
+      index[key.value] = mapping.entries.count
+      largeMappings[id] = LargeMapping(index: index)
     }
   }
 
@@ -224,8 +257,9 @@ private struct TreeBuilder {
       default:
         throw SourceError(merge.mark, "a merge key must point at a map or a list of maps")
       }
+      var present = Set(mapping.entries.map(\.key.value))
       for source in sources {
-        for entry in source.entries where mapping.index(of: entry.key.value) == nil {
+        for entry in source.entries where present.insert(entry.key.value).inserted {
           mapping.entries.append(Mapping.Entry(key: entry.key, value: entry.value.deepCopy()))
         }
       }

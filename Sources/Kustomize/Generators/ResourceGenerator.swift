@@ -27,20 +27,24 @@ struct ResourceGenerator {
     }
     object["metadata"] = .mapping(metadata)
 
-    let data = Mapping(mark: mark)
-    let binaryData = Mapping(mark: mark)
+    var textEntries: [(key: String, value: Node)] = []
+    var binaryEntries: [(key: String, value: Node)] = []
     for pair in pairs {
       switch kind {
       case .secret:
-        data[pair.key] = .scalar(.string(Base64.encode(pair.value), mark: pair.mark))
+        textEntries.append((pair.key, .scalar(.string(Base64.encode(pair.value), mark: pair.mark))))
       case .configMap:
         if let text = String(validating: pair.value, as: UTF8.self) {
-          data[pair.key] = .scalar(.string(text, mark: pair.mark))
+          textEntries.append((pair.key, .scalar(.string(text, mark: pair.mark))))
         } else {
-          binaryData[pair.key] = .scalar(.string(Base64.encode(pair.value), mark: pair.mark))
+          binaryEntries.append((pair.key, .scalar(.string(Base64.encode(pair.value), mark: pair.mark))))
         }
       }
     }
+    let data = Mapping(mark: mark)
+    data.set(textEntries)
+    let binaryData = Mapping(mark: mark)
+    binaryData.set(binaryEntries)
     // kustomize writes `data: {}` for an empty Secret but no data for an empty ConfigMap.
     if !data.entries.isEmpty || kind == .secret { object["data"] = .mapping(data) }
     if !binaryData.entries.isEmpty { object["binaryData"] = .mapping(binaryData) }
@@ -57,7 +61,7 @@ struct ResourceGenerator {
 
   static func pairs(_ pairs: StringPairs, mark: Mark) -> Mapping {
     let mapping = Mapping(mark: mark)
-    for (key, value) in pairs { mapping[key] = .scalar(.string(value, mark: mark)) }
+    mapping.set(pairs.lazy.map { (key: $0.key, value: Node.scalar(.string($0.value, mark: mark))) })
     return mapping
   }
 }

@@ -113,6 +113,13 @@ public struct StrategicMergePatch: Sendable {
       return try mergeMultiKeyList(patch, into: dest, field: field)
     }
     func keyValue(_ item: Node) -> String? { item.mapping?[key]?.scalar?.value }
+    // The resource's items by key value, in order: a patch item takes the first
+    // one not taken yet, found without scanning the list.
+    var positions: [String: [Int]] = [:]
+    for (index, item) in dest.items.enumerated() {
+      if let value = keyValue(item) { positions[value, default: []].append(index) }
+    }
+    var taken: [String: Int] = [:]
     var used: Set<Int> = []
     var merged: [Node] = []
     for item in patch.items {
@@ -120,7 +127,11 @@ public struct StrategicMergePatch: Sendable {
         if let kept = cleanedItem(item) { merged.append(kept) }
         continue
       }
-      let match = dest.items.indices.first { !used.contains($0) && keyValue(dest.items[$0]) == value }
+      var match: Int? = nil
+      if let candidates = positions[value], taken[value, default: 0] < candidates.count {
+        match = candidates[taken[value, default: 0]]
+        taken[value, default: 0] += 1
+      }
       if let match { used.insert(match) }
       if directive(of: patchItem) == "delete" { continue }
       let destItem: Mapping? = match.flatMap { dest.items[$0].mapping }

@@ -28,7 +28,7 @@ struct MapEntrySetter {
             let value = parent.entries[index].value
             throw SourceError(value.mark, "\(field) at '\(spec.pathText)' must be a map, not \(NodeDecoding.describe(value))")
           }
-          for (key, value) in pairs { target.setString(key, value) }
+          target.set(pairs.lazy.map { (key: $0.key, value: Node.scalar(.string($0.value))) })
         }
       }
     }
