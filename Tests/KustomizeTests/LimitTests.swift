@@ -27,7 +27,7 @@ import YAML
     ("kustomization depth", ["kustomization.yaml": "resources: [a]\n", "a/kustomization.yaml": "resources: [b]\n", "b/kustomization.yaml": "resources: []\n", "a/b/kustomization.yaml": "resources: []\n"],
      "kustomization-depth=2", "a/b/kustomization.yaml:1:1", "more than 2 levels deep"),
     ("yaml depth", ["kustomization.yaml": "resources: [a.yaml]\n", "a.yaml": configMap + "data: {a: {b: {c: {d: x}}}}\n"],
-     "yaml-depth=4", "a.yaml:5:", "nesting deeper than 4 levels"),
+     "yaml-depth=3", "a.yaml:5:", "nesting deeper than 3 levels"),
     ("alias nodes", ["kustomization.yaml": "resources: [a.yaml]\n", "a.yaml": configMap + "x: &a [1, 2, 3]\ny: [*a, *a, *a]\n"],
      "alias-nodes=10", "a.yaml:6:", "the alias '*a' makes aliases expand to more than 10 nodes"),
     ("alias bytes", ["kustomization.yaml": "resources: [a.yaml]\n", "a.yaml": configMap + "data:\n  a: &a \(String(repeating: "y", count: 600))\n  b: *a\n  c: *a\n"],
@@ -55,7 +55,7 @@ import YAML
 
   @Test(arguments: [
     ("file-bytes=2Mi", Limits.Name.fileBytes, 2 << 20), ("total-bytes=3Gi", .totalBytes, 3 << 30), ("resources=7", .resources, 7),
-    ("alias-bytes=5Ki", .aliasBytes, 5 << 10), ("yaml-depth=5000", .yamlDepth, 5000),
+    ("alias-bytes=5Ki", .aliasBytes, 5 << 10), ("yaml-depth=10000", .yamlDepth, 10000),
   ])
   func limitsAreSetByName(assignment: String, name: Limits.Name, value: Int) throws {
     var limits = Limits()
@@ -66,7 +66,7 @@ import YAML
   @Test(arguments: [
     ("file-bytes", "expected NAME=VALUE"), ("bogus=1", "unknown limit 'bogus'"), ("resources=0", "needs a positive whole number"),
     ("resources=1Ki", "needs a positive whole number, not '1Ki'"), ("file-bytes=-1", "needs a positive whole number"),
-    ("file-bytes=99999999999Gi", "needs a positive whole number"),
+    ("file-bytes=99999999999Gi", "needs a positive whole number"), ("yaml-depth=10001", "can be at most 10000"),
   ])
   func badAssignmentsAreRefused(assignment: String, message: String) {
     var limits = Limits()

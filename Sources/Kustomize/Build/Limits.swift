@@ -44,6 +44,13 @@ public struct Limits: Sendable, Equatable {
     }
 
     var isBytes: Bool { [.fileBytes, .totalBytes, .aliasBytes].contains(self) }
+
+    /// The most a limit may be raised to, where going further would fail worse than the error does.
+    var ceiling: Int? { self == .yamlDepth ? 10_000 : nil }
+
+    var whyCeiling: String {
+      "mrgen's later stages walk nested values recursively, and about 12,000 levels exhaust an 8 MiB stack"
+    }
   }
 
   public static var names: [String] { Name.allCases.map(\.rawValue) }
@@ -65,6 +72,9 @@ public struct Limits: Sendable, Equatable {
     guard let value = Limits.parse(text, allowingUnits: name.isBytes), value > 0 else {
       throw LimitError(
         message: "the limit '\(name.rawValue)' needs a positive whole number\(name.isBytes ? ", optionally with Ki, Mi or Gi" : ""), not '\(text)'")
+    }
+    if let ceiling = name.ceiling, value > ceiling {
+      throw LimitError(message: "the limit '\(name.rawValue)' can be at most \(ceiling): \(name.whyCeiling)")
     }
     self[name] = value
   }
