@@ -25,18 +25,16 @@ struct BuildCommand: ParsableCommand {
   @Option(
     name: [.short, .long],
     help: ArgumentHelp(
-      "Write to this file instead of stdout; if it is an existing directory, write one file per resource.",
+      "Write to this file instead of stdout; to a directory (an existing one, or a path ending in '/'), one file per resource, named as kustomize names them.",
       valueName: "path"))
   var output: String?
 
   @OptionGroup var composition: CompositionOptions
 
   func run() throws {
-    let resources: ResourceMap
     do {
-      resources = try composition.build(directory)
-      let files = try OutputWriter.files(for: resources, output: output)
-      try OutputWriter.write(files)
+      let resources = try composition.build(directory)
+      try OutputWriter(destination: output).write(resources)
     } catch {
       Diagnostics.report(error)
       throw BuildFailure()
@@ -44,46 +42,5 @@ struct BuildCommand: ParsableCommand {
     // The process is done: exiting here spares freeing every node of the tree,
     // which costs about a sixth of a large build.
     Foundation.exit(0)
-  }
-}
-
-/// Turns built resources into what goes to stdout or disk, all rendered before anything is written.
-enum OutputWriter {
-  enum Destination {
-    case standardOutput
-    case file(String)
-  }
-
-  static func files(for resources: ResourceMap, output: String?) throws(SourceError) -> [(Destination, [UInt8])] {
-    guard let output else { return [(.standardOutput, try Builder.render(resources))] }
-    guard DiskFileSystem().kind(of: output) == .directory else {
-      return [(.file(output), try Builder.render(resources))]
-    }
-    var files: [(Destination, [UInt8])] = []
-    for resource in resources.resources {
-      let bytes = try Emitter().emit(.mapping(resource.object))
-      files.append((.file(Path.join(output, fileName(for: resource))), bytes))
-    }
-    return files
-  }
-
-  /// kustomize's naming: non-empty group, version and kind, then the name, lower-cased.
-  static func fileName(for resource: Resource) -> String {
-    let gvk = resource.gvk
-    let parts = [gvk.group, gvk.version, gvk.kind].filter { !$0.isEmpty }.joined(separator: "_")
-    return (parts + "_" + resource.name).lowercased() + ".yaml"
-  }
-
-  static func write(_ files: [(Destination, [UInt8])]) throws(SourceError) {
-    for (destination, bytes) in files {
-      switch destination {
-      case .standardOutput:
-        FileHandle.standardOutput.write(Data(bytes))
-      case .file(let path):
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-          throw SourceError(Mark(file: path, line: 0, column: 0), "cannot write '\(path)'")
-        }
-      }
-    }
   }
 }

@@ -41,7 +41,11 @@ struct CheckCommand: ParsableCommand {
     let diff = UnifiedDiff(
       old: String(decoding: expected, as: UTF8.self), new: String(decoding: rendered, as: UTF8.self),
       oldName: golden, newName: "mrgen build \(directory)")
-    FileHandle.standardOutput.write(Data(diff.text.utf8))
+    do throws(SourceError) {
+      try OutputWriter.writeStandardOutput(Array(diff.text.utf8))
+    } catch {
+      Diagnostics.report(error)
+    }
     throw BuildFailure()
   }
 }

@@ -88,7 +88,7 @@ struct ComposeCommand: ParsableCommand {
   func run() throws {
     do throws(SourceError) {
       let text = try composition.composition(for: directory).kustomizationText(in: destination)
-      FileHandle.standardOutput.write(Data(text.utf8))
+      try OutputWriter.writeStandardOutput(Array(text.utf8))
     } catch {
       Diagnostics.report(error)
       throw BuildFailure()
@@ -126,7 +126,7 @@ struct OptionsCommand: ParsableCommand {
       } else {
         text = OptionsListing(catalog: catalog).text
       }
-      FileHandle.standardOutput.write(Data(text.utf8))
+      try OutputWriter.writeStandardOutput(Array(text.utf8))
     } catch {
       Diagnostics.report(error)
       throw BuildFailure()

@@ -49,12 +49,13 @@ struct BuildFailure: Error {
 }
 
 /// Writes diagnostics to stderr, one `path:line:column: error: message` each.
+/// A closed or full stderr loses the message but never crashes mrgen.
 enum Diagnostics {
   static func report(_ error: SourceError) {
-    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    warn("\(error)")
   }
 
   static func warn(_ message: String) {
-    FileHandle.standardError.write(Data("\(message)\n".utf8))
+    try? OutputWriter.writeAll(STDERR_FILENO, Array("\(message)\n".utf8))
   }
 }

@@ -1,0 +1,228 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Kustomize
+import YAML
+
+/// Writes a render to stdout, a file or a directory, so that an error leaves
+/// nothing half-written: every byte is rendered before the destination is
+/// touched, files are written under temporary names and renamed into place,
+/// and no file is ever written outside the directory asked for.
+struct OutputWriter {
+  /// `-o`: nil for stdout.
+  var destination: String?
+
+  func write(_ resources: ResourceMap) throws(SourceError) {
+    guard let destination else {
+      try OutputWriter.writeStandardOutput(try Builder.render(resources))
+      return
+    }
+    if destination.hasSuffix("/") || DiskFileSystem().kind(of: destination) == .directory {
+      try writeDirectory(destination, resources)
+    } else {
+      try OutputWriter.writeFile(destination, try Builder.render(resources))
+    }
+  }
+
+  // MARK: stdout
+
+  /// All of `bytes` to stdout. A reader that went away ends mrgen as it ends
+  /// other tools (SIGPIPE); any other failure is an error with its reason.
+  static func writeStandardOutput(_ bytes: [UInt8]) throws(SourceError) {
+    do throws(WriteError) {
+      try writeAll(STDOUT_FILENO, bytes)
+    } catch {
+      if error.code == EPIPE {
+        signal(SIGPIPE, SIG_DFL)
+        raise(SIGPIPE)
+      }
+      throw SourceError(Mark(file: "<stdout>", line: 0, column: 0), "cannot write to standard output: \(error.reason)")
+    }
+  }
+
+  struct WriteError: Error {
+    var code: Int32
+    var reason: String { String(cString: strerror(code)) }
+  }
+
+  static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(WriteError) {
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes { buffer in
+        systemWrite(descriptor, buffer.baseAddress! + offset, bytes.count - offset)
+      }
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw WriteError(code: errno)
+      }
+      offset += written
+    }
+  }
+
+  // MARK: one file
+
+  /// A regular file (or a missing one) is replaced whole through a temporary
+  /// file beside it; a link to one replaces the file it leads to, keeping the
+  /// link. A FIFO or a device (`/dev/stdout`, `/dev/null`) is written through,
+  /// never replaced.
+  static func writeFile(_ path: String, _ bytes: [UInt8]) throws(SourceError) {
+    let at = Mark(file: path, line: 0, column: 0)
+    var info = stat()
+    if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+      guard info.st_mode & S_IFMT != S_IFDIR else { throw SourceError(at, "'\(path)' is a directory") }
+      let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+      guard descriptor >= 0 else { throw SourceError(at, "cannot open '\(path)' for writing: \(String(cString: strerror(errno)))") }
+      defer { close(descriptor) }
+      do throws(WriteError) {
+        try writeAll(descriptor, bytes)
+      } catch {
+        throw SourceError(at, "cannot write '\(path)': \(error.reason)")
+      }
+      return
+    }
+    // Follow a link to the file it names, so the link stays and its file is replaced.
+    let target = (try? DiskFileSystem().realPath(path)) ?? path
+    let temporary = try TemporaryFile(beside: target, at: at)
+    try temporary.write(bytes)
+    try temporary.rename(to: target)
+  }
+
+  // MARK: a directory
+
+  /// One file per resource, named as the reference names them; a name that
+  /// would leave the directory, or two resources that would share a file, is
+  /// an error before anything is written. Each file is rendered and written
+  /// in turn (memory stays that of one resource), under a temporary name; all
+  /// are renamed into place once every one is written.
+  func writeDirectory(_ directory: String, _ resources: ResourceMap) throws(SourceError) {
+    let at = Mark(file: directory, line: 0, column: 0)
+    let names = try OutputWriter.fileNames(for: resources)
+    if DiskFileSystem().kind(of: directory) == .missing {
+      try OutputWriter.makeDirectories(directory, at: at)
+    }
+    var written: [(TemporaryFile, String)] = []
+    do throws(SourceError) {
+      for (resource, name) in zip(resources.resources, names) {
+        let final = Path.join(directory, name)
+        var info = stat()
+        if lstat(final, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+          throw SourceError(resource.source, "cannot write '\(final)': a directory of that name is in the way")
+        }
+        let temporary = try TemporaryFile(beside: final, at: at)
+        written.append((temporary, final))
+        try temporary.write(try Emitter().emit(.mapping(resource.object)))
+      }
+    } catch {
+      for (temporary, _) in written { temporary.remove() }
+      throw error
+    }
+    for (temporary, final) in written { try temporary.rename(to: final) }
+  }
+
+  /// kustomize's names: group, version and kind (the non-empty ones), then the
+  /// name, lower-cased; prefixed with the namespace (`default` for none) when
+  /// the resources span more than one.
+  static func fileNames(for resources: ResourceMap) throws(SourceError) -> [String] {
+    let namespaces = Set(resources.resources.map { $0.namespace.isEmpty ? "default" : $0.namespace })
+    var taken: [String: Resource] = [:]
+    var names: [String] = []
+    for resource in resources.resources {
+      let gvk = resource.gvk
+      var name = ([gvk.group, gvk.version, gvk.kind].filter { !$0.isEmpty }.joined(separator: "_") + "_" + resource.name).lowercased() + ".yaml"
+      if namespaces.count > 1 { name = (resource.namespace.isEmpty ? "default" : resource.namespace).lowercased() + "_" + name }
+      if name.contains("/") || name.contains("\0") {
+        throw SourceError(
+          resource.source, "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name '\(name)' would hold '/' or NUL")
+      }
+      if name.utf8.count > 255 {
+        throw SourceError(resource.source, "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name is longer than 255 bytes")
+      }
+      if let earlier = taken[name] {
+        throw SourceError(
+          resource.source, "\(gvk.kind) '\(resource.name)' and the one from \(earlier.source) would both be written to '\(name)'")
+      }
+      taken[name] = resource
+      names.append(name)
+    }
+    return names
+  }
+
+  static func makeDirectories(_ path: String, at mark: Mark) throws(SourceError) {
+    var current = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+      current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part
+      if mkdir(current, 0o777) != 0, errno != EEXIST {
+        throw SourceError(mark, "cannot create the directory '\(current)': \(String(cString: strerror(errno)))")
+      }
+    }
+  }
+}
+
+/// A file created beside its final path under a name no one else uses,
+/// written through the descriptor that created it, then renamed over the
+/// final path, or removed.
+final class TemporaryFile {
+  let path: String
+  let mark: Mark
+  private var descriptor: Int32
+
+  /// The mode a new file gets (0666 less the umask), read once.
+  static let mode: mode_t = {
+    let mask = umask(0)
+    umask(mask)
+    return 0o666 & ~mask
+  }()
+
+  init(beside final: String, at mark: Mark) throws(SourceError) {
+    self.mark = mark
+    let directory = final.contains("/") ? String(final[..<final.lastIndex(of: "/")!]) : "."
+    var template = Array("\(directory.isEmpty ? "/" : directory)/.mrgen-XXXXXX".utf8CString)
+    descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else {
+      throw SourceError(mark, "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))")
+    }
+    path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    // mkstemp makes the file 0600; give it the mode a new file would have.
+    fchmod(descriptor, TemporaryFile.mode)
+  }
+
+  func write(_ bytes: [UInt8]) throws(SourceError) {
+    do throws(OutputWriter.WriteError) {
+      try OutputWriter.writeAll(descriptor, bytes)
+    } catch {
+      remove()
+      throw SourceError(mark, "cannot write '\(path)': \(error.reason)")
+    }
+    close(descriptor)
+    descriptor = -1
+  }
+
+  func rename(to final: String) throws(SourceError) {
+    guard systemRename(path, final) == 0 else {
+      let reason = String(cString: strerror(errno))
+      remove()
+      throw SourceError(mark, "cannot write '\(final)': \(reason)")
+    }
+  }
+
+  func remove() {
+    if descriptor >= 0 {
+      close(descriptor)
+      descriptor = -1
+    }
+    unlink(path)
+  }
+}
+
+// The C calls by other names, as the methods above shadow theirs.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+  write(descriptor, buffer, count)
+}
+
+private func systemRename(_ from: String, _ to: String) -> Int32 {
+  rename(from, to)
+}
