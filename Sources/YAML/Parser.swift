@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 internal import CYAML
 
 /// Reads YAML streams into nodes with libyaml, keeping every node's source mark.
@@ -42,9 +49,10 @@ public struct Parser {
       throw SourceError(Mark(file: file, line: 0, column: 0), "cannot initialise the YAML parser")
     }
     defer { yaml_parser_delete(&parser) }
+    let bytes = Parser.droppingDocumentByteOrderMarks(bytes)
     return try bytes.withUnsafeBufferPointer { (buffer) throws(SourceError) -> [Node] in
       yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count)
-      yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+      // No encoding is set: libyaml reads a byte-order mark and takes UTF-16 as the reference does.
       var event = yaml_event_t()
       while true {
         guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -62,6 +70,42 @@ public struct Parser {
 
   public func parse(_ text: String, file: String, lineOffset: Int = 0) throws(SourceError) -> [Node] {
     try parse(Array(text.utf8), file: file, lineOffset: lineOffset)
+  }
+
+  /// kustomize splits a stream at `---` lines and reads each document on its
+  /// own, so a UTF-8 byte-order mark may open any document; libyaml accepts one
+  /// only at the start of the stream, so those after a `---` line are dropped.
+  static func droppingDocumentByteOrderMarks(_ bytes: [UInt8]) -> [UInt8] {
+    // The candidates, found with memchr: most streams hold no 0xEF byte at all.
+    var marks: [Int] = []
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress, buffer.count > 6 else { return }
+      var index = 4
+      while index + 2 < buffer.count, let found = memchr(base + index, 0xEF, buffer.count - 2 - index) {
+        index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        if buffer[index + 1] == 0xBB, buffer[index + 2] == 0xBF, Parser.followsDocumentStart(buffer, at: index) { marks.append(index) }
+        index += 1
+      }
+    }
+    if marks.isEmpty { return bytes }
+    var result: [UInt8] = []
+    result.reserveCapacity(bytes.count)
+    var copied = 0
+    for index in marks {
+      result.append(contentsOf: bytes[copied..<index])
+      copied = index + 3
+    }
+    result.append(contentsOf: bytes[copied...])
+    return result
+  }
+
+  /// Whether the line before `index` (which starts a line) is `---`.
+  static func followsDocumentStart(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+    var end = index - 1
+    guard end >= 0, bytes[end] == UInt8(ascii: "\n") else { return false }
+    if end > 0, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+    guard end >= 3, bytes[(end - 3)..<end].elementsEqual("---".utf8) else { return false }
+    return end == 3 || bytes[end - 4] == UInt8(ascii: "\n")
   }
 
   /// A byte count as limits are written: `64 MiB`, `1000 bytes`.
@@ -88,6 +132,11 @@ private struct TreeBuilder {
   enum Frame {
     case sequence(SequenceNode, anchor: String?)
     case mapping(Mapping, anchor: String?, pendingKey: Scalar?, merges: [Node])
+    var anchor: String? {
+      switch self {
+      case .sequence(_, let anchor), .mapping(_, let anchor, _, _): anchor
+      }
+    }
   }
 
   let file: String
@@ -123,6 +172,11 @@ private struct TreeBuilder {
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       anchors.removeAll(keepingCapacity: true)
+      let start = event.data.document_start
+      if start.version_directive != nil || start.tag_directives.start != start.tag_directives.end {
+        throw SourceError(
+          mark(event.start_mark), "a %YAML or %TAG directive is not accepted: kustomize's YAML reader refuses documents that carry directives")
+      }
       guard documents.count < limits.documents else {
         throw SourceError(mark(event.start_mark), "more than \(limits.documents) YAML documents in one file (raise it with --limit documents=N)")
       }
@@ -131,13 +185,15 @@ private struct TreeBuilder {
       let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
       let style = ScalarStyle(data.style)
       let at = mark(event.start_mark)
+      if style == .doubleQuoted { try TreeBuilder.refuseControlCharacters(value, at: at) }
       let kind: ScalarKind
+      var text = value
       if let tag = data.tag {
-        kind = TreeBuilder.kind(forTag: String(cString: tag), value: value)
+        (kind, text) = try TreeBuilder.resolve(tag: String(cString: tag), value: value, at: at)
       } else {
         kind = style == .plain ? ScalarResolver.resolveCore(value) : .string
       }
-      let scalar = Scalar(value, kind: kind, style: style, mark: at)
+      let scalar = Scalar(text, kind: kind, style: style, mark: at)
       try add(.scalar(scalar), anchor: data.anchor.map { String(cString: $0) }, isMergeKey: style == .plain && value == "<<")
     case YAML_SEQUENCE_START_EVENT:
       try push(.sequence(SequenceNode(mark: mark(event.start_mark)), anchor: event.data.sequence_start.anchor.map { String(cString: $0) }), at: event.start_mark)
@@ -159,6 +215,17 @@ private struct TreeBuilder {
       }
     case YAML_ALIAS_EVENT:
       let name = String(cString: event.data.alias.anchor)
+      if let open = stack.lastIndex(where: { $0.anchor == name }) {
+        // An alias of a node still being read: the node would contain itself.
+        // As a merge into that very map it adds nothing (every key is the map's own).
+        if open == stack.count - 1, case .mapping(let mapping, let anchor, let key?, let merges) = stack[open],
+          key.style == .plain, key.value == "<<"
+        {
+          stack[open] = .mapping(mapping, anchor: anchor, pendingKey: nil, merges: merges)
+          return
+        }
+        throw SourceError(mark(event.start_mark), "the alias '*\(name)' refers to a node that contains it")
+      }
       guard let target = anchors[name] else {
         throw SourceError(mark(event.start_mark), "unknown anchor '\(name)' referenced")
       }
@@ -210,6 +277,9 @@ private struct TreeBuilder {
       } else {
         guard case .scalar(let key) = node else {
           throw SourceError(node.mark, "a mapping key must be a scalar")
+        }
+        if isMergeKey, !merges.isEmpty {
+          throw SourceError(key.mark, "duplicate merge key: a map may have one '<<' (list several maps in it instead)")
         }
         if !isMergeKey { try checkNewKey(key, in: mapping) }
         stack.append(.mapping(mapping, anchor: anchor, pendingKey: key, merges: merges))
@@ -269,15 +339,104 @@ private struct TreeBuilder {
     }
   }
 
-  static func kind(forTag tag: String, value: String) -> ScalarKind {
+  /// An explicitly tagged scalar, as kustomize's YAML reader takes it: a value
+  /// that is not of the tag's type is an error; `!!binary` is decoded and
+  /// `!!timestamp` read as one. Other tags (`!!str`, custom ones) leave a string.
+  static func resolve(tag: String, value: String, at mark: Mark) throws(SourceError) -> (ScalarKind, String) {
+    func refuse(_ type: String) -> SourceError {
+      SourceError(mark, "cannot decode !!str `\(value)` as a !!\(type)")
+    }
+    let plain = ScalarResolver.resolveCore(value)
     switch tag {
-    case "tag:yaml.org,2002:null": return .null
-    case "tag:yaml.org,2002:bool": return ScalarResolver.resolveCore(value) == .bool ? .bool : .string
-    case "tag:yaml.org,2002:int": return ScalarResolver.resolveCore(value) == .int ? .int : .string
+    case "tag:yaml.org,2002:null":
+      guard plain == .null else { throw refuse("null") }
+      return (.null, value)
+    case "tag:yaml.org,2002:bool":
+      guard plain == .bool else { throw refuse("bool") }
+      return (.bool, value)
+    case "tag:yaml.org,2002:int":
+      guard plain == .int else { throw refuse("int") }
+      return (.int, value)
     case "tag:yaml.org,2002:float":
-      let kind = ScalarResolver.resolveCore(value)
-      return kind == .int || kind == .float ? .float : .string
-    default: return .string
+      guard plain == .int || plain == .float else { throw refuse("float") }
+      return (.float, value)
+    case "tag:yaml.org,2002:timestamp":
+      var text = value
+      guard text.withUTF8({ Timestamp($0) != nil }) else { throw refuse("timestamp") }
+      return (.timestamp, value)
+    case "tag:yaml.org,2002:binary":
+      guard let bytes = Base64.decode(value) else {
+        throw SourceError(mark, "!!binary value contains invalid base64 data")
+      }
+      guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw SourceError(
+          mark, "this !!binary value decodes to bytes that are not UTF-8; the reference writes them raw, which is not valid YAML")
+      }
+      return (.string, text)
+    default:
+      return (.string, value)
+    }
+  }
+
+  /// kustomize reads every resource back through a YAML reader that refuses
+  /// DEL, the C1 controls other than NEL, and U+FFFE/U+FFFF; only a
+  /// double-quoted escape can put them in a value, as libyaml refuses them raw.
+  static func refuseControlCharacters(_ value: String, at mark: Mark) throws(SourceError) {
+    for scalar in value.unicodeScalars {
+      let code = scalar.value
+      if code == 0x7F || (code >= 0x80 && code <= 0x9F && code != 0x85) || code == 0xFFFE || code == 0xFFFF {
+        throw SourceError(mark, "control characters are not allowed (U+\(String(code, radix: 16, uppercase: true).leftPadded(to: 4)))")
+      }
+    }
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    String(repeating: "0", count: max(0, width - count)) + self
+  }
+}
+
+/// Standard base64 as Go decodes it: padding required, line breaks skipped.
+enum Base64 {
+  static func decode(_ text: String) -> [UInt8]? {
+    var values: [UInt8] = []
+    var padding = 0
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
+      case UInt8(ascii: "="): padding += 1; continue
+      default: break
+      }
+      guard padding == 0, let value = sextet(byte) else { return nil }
+      values.append(value)
+    }
+    guard (values.count + padding) % 4 == 0, padding <= 2, padding == 0 || values.count % 4 == 4 - padding else { return nil }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(values.count * 3 / 4)
+    var index = 0
+    while index + 1 < values.count {
+      let chunk = values[index..<min(index + 4, values.count)]
+      let a = chunk[chunk.startIndex], b = chunk[chunk.startIndex + 1]
+      bytes.append(a << 2 | b >> 4)
+      if chunk.count > 2 {
+        let c = chunk[chunk.startIndex + 2]
+        bytes.append((b & 0x0F) << 4 | c >> 2)
+        if chunk.count > 3 { bytes.append((c & 0x03) << 6 | chunk[chunk.startIndex + 3]) }
+      }
+      index += 4
+    }
+    return bytes
+  }
+
+  static func sextet(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+    case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+    case UInt8(ascii: "+"): 62
+    case UInt8(ascii: "/"): 63
+    default: nil
     }
   }
 }

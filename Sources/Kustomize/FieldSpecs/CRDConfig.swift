@@ -13,6 +13,11 @@ enum CRDConfig {
     }
     var config = TransformerConfig.empty
     for entry in definitions.entries {
+      // kustomize decodes the file as a map of OpenAPI definitions: each one an object (or null).
+      if !entry.value.isNull && entry.value.mapping == nil {
+        throw SourceError(
+          entry.value.mark, "'\(entry.key.value)' must be an OpenAPI definition (a map), not \(NodeDecoding.describe(entry.value))")
+      }
       guard let properties = properties(of: entry.value),
         properties["kind"] != nil, properties["apiVersion"] != nil, properties["metadata"] != nil
       else { continue }

@@ -42,10 +42,22 @@ public final class OpenAPIDocument: @unchecked Sendable {
   let definitions: Mapping
 
   init(_ root: Node, at mark: Mark) throws(SourceError) {
-    guard let definitions = root.mapping?["definitions"]?.mapping else {
-      throw SourceError(mark, "the OpenAPI document has no 'definitions'")
+    guard let document = root.mapping else {
+      throw SourceError(root.mark, "an OpenAPI document must be a map, not \(NodeDecoding.describe(root))")
     }
-    self.definitions = definitions
+    switch document["definitions"] {
+    case nil:
+      // As in kustomize, a document without definitions is an empty schema: lists are replaced, not merged.
+      definitions = Mapping(mark: root.mark)
+    case .mapping(let definitions)?:
+      self.definitions = definitions
+    case let other?:
+      if other.isNull {
+        definitions = Mapping(mark: root.mark)
+      } else {
+        throw SourceError(other.mark, "the OpenAPI document's 'definitions' must be a map, not \(NodeDecoding.describe(other))")
+      }
+    }
   }
 
   func root(for gvk: GVK) -> MergeSchema? {
