@@ -33,6 +33,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Fuzzing: the properties checked on any input, and two libFuzzer targets
+    // (`scripts/fuzz` builds them with -sanitize=fuzzer; a plain build replays inputs).
+    .target(name: "Fuzzing", dependencies: ["Kustomize", "YAML"]),
+    .executableTarget(name: "fuzz-yaml", dependencies: ["Fuzzing"]),
+    .executableTarget(name: "fuzz-build", dependencies: ["Fuzzing"]),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
     .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Kustomize", "YAML"], exclude: ["Goldens"]),

@@ -132,7 +132,9 @@ private struct EventWriter {
       yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
       try send(mapping.mark)
       for index in EventWriter.sortedOrder(mapping.entries) {
-        let entry = mapping.entries[index]
+        var entry = mapping.entries[index]
+        // An empty key (`: value`, or an anchor with no text) reads as null; kustomize writes it as "".
+        if entry.key.kind == .null, entry.key.value.isEmpty { entry.key = Scalar("", kind: .string, style: .doubleQuoted, mark: entry.key.mark) }
         guard entry.key.kind == .string else {
           throw SourceError(entry.key.mark, "map key '\(entry.key.value)' is not a string; Kubernetes objects need string keys")
         }

@@ -372,6 +372,7 @@ private struct TreeBuilder {
         throw SourceError(
           mark, "this !!binary value decodes to bytes that are not UTF-8; the reference writes them raw, which is not valid YAML")
       }
+      try refuseControlCharacters(text, at: mark)
       return (.string, text)
     default:
       return (.string, value)
@@ -380,7 +381,8 @@ private struct TreeBuilder {
 
   /// kustomize reads every resource back through a YAML reader that refuses
   /// DEL, the C1 controls other than NEL, and U+FFFE/U+FFFF; only a
-  /// double-quoted escape can put them in a value, as libyaml refuses them raw.
+  /// double-quoted escape or a `!!binary` value can put them in a value, as
+  /// libyaml refuses them raw.
   static func refuseControlCharacters(_ value: String, at mark: Mark) throws(SourceError) {
     for scalar in value.unicodeScalars {
       let code = scalar.value
