@@ -10,12 +10,14 @@ import YAML
   /// A kustomization for each field that names a file; `ENTRY` is replaced by the path.
   static let fields: [(name: String, kustomization: String)] = [
     ("resources", "resources:\n- ENTRY\n"),
+    ("bases (legacy resources)", "bases:\n- ENTRY\n"),
     ("patches", "resources:\n- cm.yaml\npatches:\n- path: ENTRY\n"),
     ("patchesStrategicMerge", "resources:\n- cm.yaml\npatchesStrategicMerge:\n- ENTRY\n"),
     ("patchesJson6902", "resources:\n- cm.yaml\npatchesJson6902:\n- target: {version: v1, kind: ConfigMap, name: cm}\n  path: ENTRY\n"),
     ("configMapGenerator files", "configMapGenerator:\n- name: g\n  files:\n  - ENTRY\n"),
     ("configMapGenerator key=file", "configMapGenerator:\n- name: g\n  files:\n  - key=ENTRY\n"),
     ("configMapGenerator envs", "configMapGenerator:\n- name: g\n  envs:\n  - ENTRY\n"),
+    ("configMapGenerator env (legacy envs)", "configMapGenerator:\n- name: g\n  env: ENTRY\n"),
     ("secretGenerator files", "secretGenerator:\n- name: g\n  files:\n  - ENTRY\n"),
     ("secretGenerator envs", "secretGenerator:\n- name: g\n  envs:\n  - ENTRY\n"),
     ("replacements", "resources:\n- cm.yaml\nreplacements:\n- path: ENTRY\n"),

@@ -29,12 +29,14 @@ PATCH_TARGET = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"
 
 FIELDS = {
     "resources": "resources:\n- ENTRY\n",
+    "bases": "bases:\n- ENTRY\n",
     "patches": "resources:\n- cm.yaml\npatches:\n- path: ENTRY\n",
     "patchesStrategicMerge": "resources:\n- cm.yaml\npatchesStrategicMerge:\n- ENTRY\n",
     "patchesJson6902": "resources:\n- cm.yaml\npatchesJson6902:\n- target: {version: v1, kind: ConfigMap, name: cm}\n  path: ENTRY\n",
     "configMapGenerator.files": "configMapGenerator:\n- name: g\n  files:\n  - ENTRY\n",
     "configMapGenerator.files key=": "configMapGenerator:\n- name: g\n  files:\n  - key=ENTRY\n",
     "configMapGenerator.envs": "configMapGenerator:\n- name: g\n  envs:\n  - ENTRY\n",
+    "configMapGenerator.env": "configMapGenerator:\n- name: g\n  env: ENTRY\n",
     "secretGenerator.files": "secretGenerator:\n- name: g\n  files:\n  - ENTRY\n",
     "secretGenerator.envs": "secretGenerator:\n- name: g\n  envs:\n  - ENTRY\n",
     "replacements": "resources:\n- cm.yaml\nreplacements:\n- path: ENTRY\n",

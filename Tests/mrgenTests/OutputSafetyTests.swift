@@ -40,6 +40,8 @@ import Testing
   @Test(arguments: [
     ("name: ../../escaped", "would hold '/' or NUL"),
     ("name: a/b", "would hold '/' or NUL"),
+    ("name: \"a\\0b\"", "would hold '/' or NUL"),
+    ("name: x\n  namespace: ../../up\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y", "would hold '/' or NUL"),
     ("name: \(String(repeating: "n", count: 260))", "longer than 255 bytes"),
     ("name: Same\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same", "would both be written to 'v1_configmap_same.yaml'"),
   ])
