@@ -144,9 +144,13 @@ public struct Loader {
       if kind.isEmpty {
         throw SourceError(object.mark, "resource has no 'kind'")
       }
+      // A list kind without items is kept as it is, name or none, as kustomize keeps it
+      // (with the metadata map it writes for every object).
+      let unnamedList = kind.hasSuffix("List") && (object["metadata"]?.mapping?.string("name") ?? "").isEmpty
+      if unnamedList, object["metadata"]?.mapping == nil { object["metadata"] = .mapping(Mapping(mark: object.mark)) }
       let resource = Resource(object: object, source: object.mark)
       resource.origin = .file(file)
-      if resource.name.isEmpty {
+      if resource.name.isEmpty, !unnamedList {
         throw SourceError(object.mark, "\(kind) has no 'metadata.name'")
       }
       resources.append(resource)

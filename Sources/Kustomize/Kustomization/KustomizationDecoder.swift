@@ -167,7 +167,22 @@ struct KustomizationDecoder {
       }
     }
     result.images = images
+    if KustomizationDecoder.holdsNothing(root) {
+      throw SourceError(Mark(file: file, line: 1, column: 1), "the kustomization file is empty")
+    }
     return result
+  }
+
+  /// kustomize calls a kustomization empty when, besides apiVersion and kind,
+  /// every field it sets is null or a zero scalar (`namespace: ''`); a map or
+  /// a list, even an empty one, counts (`resources: []` builds nothing, quietly).
+  static func holdsNothing(_ root: Mapping) -> Bool {
+    root.entries.allSatisfy { entry in
+      if entry.key.value == "apiVersion" || entry.key.value == "kind" { return true }
+      guard case .scalar(let scalar) = entry.value else { return false }
+      return scalar.kind == .null || scalar.value.isEmpty || (scalar.kind == .bool && scalar.value.lowercased() == "false")
+        || (scalar.kind == .int && Int(scalar.value) == 0)
+    }
   }
 
   static func isEmpty(_ node: Node) -> Bool {
