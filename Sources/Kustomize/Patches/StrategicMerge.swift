@@ -76,6 +76,11 @@ public struct StrategicMergePatch: Sendable {
   }
 
   static func mergeValue(_ patch: Node, into dest: Node?, field: MergeSchema.Field?) throws(SourceError) -> Node? {
+    // As kustomize's merge walks both trees, a value may not change between scalar, map and list.
+    if let dest, !dest.isNull, !patch.isNull, shape(of: dest) != shape(of: patch) {
+      throw SourceError(
+        patch.mark, "wrong node kind: the resource has \(shape(of: dest)) here, the patch \(shape(of: patch)); a patch may not change a value's kind")
+    }
     switch patch {
     case .scalar(let scalar):
       return scalar.kind == .null ? nil : patch
@@ -86,6 +91,14 @@ public struct StrategicMergePatch: Sendable {
     case .sequence(let patchList):
       let destList: SequenceNode? = if case .sequence(let list)? = dest { list } else { nil }
       return .sequence(try mergeList(patchList, into: destList, field: field))
+    }
+  }
+
+  static func shape(of node: Node) -> String {
+    switch node {
+    case .scalar: "a scalar"
+    case .mapping: "a map"
+    case .sequence: "a list"
     }
   }
 
