@@ -35,6 +35,9 @@ public struct Parser {
   /// Whether a repeated map key replaces the earlier value (as kustomize reads its own
   /// kustomization files) instead of being an error (as it reads resources).
   public var lastDuplicateKeyWins = false
+  /// Whether only the stream's first document is read, and nothing after it
+  /// looked at: kustomize reads its own kustomization files so.
+  public var firstDocumentOnly = false
 
   public init() {}
 
@@ -63,6 +66,7 @@ public struct Parser {
         defer { yaml_event_delete(&event) }
         if event.type == YAML_STREAM_END_EVENT { break }
         try builder.handle(event)
+        if firstDocumentOnly, event.type == YAML_DOCUMENT_END_EVENT { break }
       }
       return builder.documents
     }

@@ -41,8 +41,9 @@ public struct Loader {
     let at = mark ?? Mark(file: file, line: 0, column: 0)
     let name = mark == nil ? "the kustomization file" : "the kustomization file '\(file)'"
     let bytes = try read(file, root: try realDirectory(directory, at: at), named: name, at: at)
-    // kustomize decodes its own files as JSON, where a repeated key replaces the earlier one.
-    let documents = try parse(bytes, file: file, lastDuplicateKeyWins: true)
+    // kustomize decodes its own files as JSON, where a repeated key replaces the
+    // earlier one, and reads only the first document (what follows is never looked at).
+    let documents = try parse(bytes, file: file, lastDuplicateKeyWins: true, firstDocumentOnly: true)
     var decoder = KustomizationDecoder(file: file, directory: directory)
     let kustomization = try decoder.decode(documents)
     return (kustomization, decoder.warnings.map { "\(file): warning: \($0)" })
@@ -89,10 +90,13 @@ public struct Loader {
     return bytes
   }
 
-  public func parse(_ bytes: [UInt8], file: String, lastDuplicateKeyWins: Bool = false) throws(SourceError) -> [Node] {
+  public func parse(_ bytes: [UInt8], file: String, lastDuplicateKeyWins: Bool = false, firstDocumentOnly: Bool = false)
+    throws(SourceError) -> [Node]
+  {
     var parser = Parser()
     parser.limits = limits.parser
     parser.lastDuplicateKeyWins = lastDuplicateKeyWins
+    parser.firstDocumentOnly = firstDocumentOnly
     return try parser.parse(bytes, file: file)
   }
 
