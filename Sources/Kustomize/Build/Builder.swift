@@ -264,8 +264,12 @@ public struct Builder {
     for replica in kustomization.replicas {
       result.append(Step(transformer: ReplicaTransformer(replica: replica, fieldSpecs: config.replicas), records: ["ReplicaCountTransformer"]))
     }
-    for image in kustomization.images {
-      result.append(Step(transformer: try ImageTransformer(image: image, fieldSpecs: config.images), records: ["ImageTagTransformer"]))
+    if !kustomization.images.isEmpty {
+      // One transformer for every entry; kustomize runs (and records) one per entry.
+      result.append(
+        Step(
+          transformer: try ImageTransformer(images: kustomization.images, fieldSpecs: config.images),
+          records: Array(repeating: "ImageTagTransformer", count: kustomization.images.count)))
     }
     if !kustomization.replacements.isEmpty {
       result.append(Step(transformer: ReplacementTransformer(try replacements(of: kustomization)), records: ["ReplacementTransformer"]))

@@ -1,23 +1,54 @@
 import YAML
 
-/// One `images:` entry: rewrites the `image` of every container and init
-/// container whose image has that name, wherever they sit in the object.
+/// `images:`: rewrites the `image` of every container and init container
+/// (and of the fields `configurations:` adds) whose image an entry names, the
+/// entries applied in order, each to what the ones before it left.
+///
+/// kustomize runs one transformer per entry over the whole tree. The effect of
+/// an entry on an image depends only on that image, so here the image fields
+/// are collected once and each one runs through the entries in order; entries
+/// with a plain name are found through an index on the image's name, so the
+/// cost grows with the images plus the entries, not their product.
 public struct ImageTransformer: Transformer {
-  public var image: Kustomization.Image
+  public var images: [Kustomization.Image]
   /// Image fields beyond the `containers` lists, from `configurations:`.
   public var fieldSpecs: [FieldSpec]
-  let matcher: ImageNameMatcher
+  let matchers: [ImageNameMatcher]
+  /// Entries whose name holds no pattern character (not even `.`) nor `:` or `@`, by that name, in order.
+  let plainEntries: [String: [Int]]
+  /// The other entries, in order: each is tried on every image.
+  let patternEntries: [Int]
+
+  public init(images: [Kustomization.Image], fieldSpecs: [FieldSpec] = []) throws(SourceError) {
+    self.images = images
+    self.fieldSpecs = fieldSpecs
+    var matchers: [ImageNameMatcher] = []
+    var plain: [String: [Int]] = [:]
+    var patterns: [Int] = []
+    for (index, image) in images.enumerated() {
+      guard let matcher = ImageNameMatcher(name: image.name) else {
+        throw SourceError(image.mark, "image name '\(image.name)' is not a valid pattern")
+      }
+      matchers.append(matcher)
+      // Without `.`, `:` or `@`, a name matches exactly the images whose name part
+      // (tag and digest split off) it equals, so an index finds them.
+      if matcher.isPlain && !image.name.contains(where: { $0 == "." || $0 == ":" || $0 == "@" }) {
+        plain[image.name, default: []].append(index)
+      } else {
+        patterns.append(index)
+      }
+    }
+    self.matchers = matchers
+    plainEntries = plain
+    patternEntries = patterns
+  }
 
   public init(image: Kustomization.Image, fieldSpecs: [FieldSpec] = []) throws(SourceError) {
-    self.image = image
-    self.fieldSpecs = fieldSpecs
-    guard let matcher = ImageNameMatcher(name: image.name) else {
-      throw SourceError(image.mark, "image name '\(image.name)' is not a valid pattern")
-    }
-    self.matcher = matcher
+    try self.init(images: [image], fieldSpecs: fieldSpecs)
   }
 
   public func apply(to resources: inout ResourceMap) throws(SourceError) {
+    guard !images.isEmpty else { return }
     for resource in resources.resources {
       update(.mapping(resource.object))
       for spec in fieldSpecs where spec.applies(to: resource.gvk) {
@@ -54,9 +85,44 @@ public struct ImageTransformer: Transformer {
     container.entries[index].value = .scalar(.string(updated, mark: scalar.mark))
   }
 
-  /// The new reference for an image this entry names, else nil.
+  /// The image after every entry that names it, in order, has rewritten it; nil when none does.
   private func updated(_ value: String) -> String? {
-    guard matcher.matches(value) else { return nil }
+    var current = value
+    var position = 0
+    var changed = false
+    while let next = nextEntry(for: current, from: position) {
+      current = rewrite(current, with: images[next])
+      position = next + 1
+      changed = true
+    }
+    return changed ? current : nil
+  }
+
+  /// The first entry at or after `position` that matches `image`.
+  private func nextEntry(for image: String, from position: Int) -> Int? {
+    var best: Int? = nil
+    if let candidates = plainEntries[ImageReference(image).name] {
+      // The candidates are in order; the first at or after `position` that matches.
+      var low = 0
+      var high = candidates.count
+      while low < high {
+        let middle = (low + high) / 2
+        if candidates[middle] < position { low = middle + 1 } else { high = middle }
+      }
+      best = candidates[low...].first { matchers[$0].matches(image) }
+    }
+    for index in patternEntries where index >= position {
+      if let best, index > best { break }
+      if matchers[index].matches(image) {
+        best = index
+        break
+      }
+    }
+    return best
+  }
+
+  /// The reference with one entry's new name, tag and digest.
+  private func rewrite(_ value: String, with image: Kustomization.Image) -> String {
     var reference = ImageReference(value)
     if let newName = image.newName, !newName.isEmpty { reference.name = newName }
     let newTag = image.newTag ?? ""
@@ -125,6 +191,9 @@ struct ImageNameMatcher: @unchecked Sendable {
       regex = nil
     }
   }
+
+  /// Whether the name has no pattern character but `.` (which still stands for any character).
+  var isPlain: Bool { literal != nil }
 
   func matches(_ image: String) -> Bool {
     if let regex { return (try? regex.wholeMatch(in: image)) != nil }
