@@ -199,7 +199,9 @@ def main():
     parser.add_argument("--keep", default=".build/differential")
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args()
-    args.mrgen = os.path.abspath(args.mrgen)
+    # A copy, so that rebuilding mrgen during a long run does not disturb it.
+    binary_dir = tempfile.mkdtemp(prefix="mrgen-differential-bin-")
+    args.mrgen = shutil.copy(os.path.abspath(args.mrgen), os.path.join(binary_dir, "mrgen"))
     rng = random.Random(args.seed)
     results = {"trees": {}, "mutations": {}}
     for _ in range(args.trees):
