@@ -135,10 +135,11 @@ public struct Parser {
 private struct TreeBuilder {
   enum Frame {
     case sequence(SequenceNode, anchor: String?)
-    case mapping(Mapping, anchor: String?, pendingKey: Scalar?, merges: [Node])
+    /// `pendingMerge`: the pending key is a merge key (a plain `<<`, or an alias of one).
+    case mapping(Mapping, anchor: String?, pendingKey: Scalar?, pendingMerge: Bool, merges: [Node])
     var anchor: String? {
       switch self {
-      case .sequence(_, let anchor), .mapping(_, let anchor, _, _): anchor
+      case .sequence(_, let anchor), .mapping(_, let anchor, _, _, _): anchor
       }
     }
   }
@@ -148,6 +149,9 @@ private struct TreeBuilder {
   var documents: [Node] = []
   var stack: [Frame] = []
   var anchors: [String: Node] = [:]
+  /// Anchors of collections still being read, by the stack index of their frame.
+  /// As in kustomize's reader, a later node with the same anchor takes the name over.
+  var openAnchors: [String: Int] = [:]
   var expandedNodes = 0
   var expandedBytes = 0
   /// Key indexes of the open mappings that have grown past `indexThreshold` entries, so
@@ -176,6 +180,7 @@ private struct TreeBuilder {
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       anchors.removeAll(keepingCapacity: true)
+      openAnchors.removeAll(keepingCapacity: true)
       let start = event.data.document_start
       if start.version_directive != nil || start.tag_directives.start != start.tag_directives.end {
         throw SourceError(
@@ -198,34 +203,43 @@ private struct TreeBuilder {
         kind = style == .plain ? ScalarResolver.resolveCore(value) : .string
       }
       let scalar = Scalar(text, kind: kind, style: style, mark: at)
-      try add(.scalar(scalar), anchor: data.anchor.map { String(cString: $0) }, isMergeKey: style == .plain && value == "<<")
+      let isMergeKey = style == .plain && value == "<<"
+      if let anchor = data.anchor.map({ String(cString: $0) }) { define(anchor, as: .scalar(scalar)) }
+      try add(.scalar(scalar), isMergeKey: isMergeKey)
     case YAML_SEQUENCE_START_EVENT:
       try push(.sequence(SequenceNode(mark: mark(event.start_mark)), anchor: event.data.sequence_start.anchor.map { String(cString: $0) }), at: event.start_mark)
     case YAML_MAPPING_START_EVENT:
       try push(
-        .mapping(Mapping(mark: mark(event.start_mark)), anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, pendingKey: nil, merges: []),
+        .mapping(
+          Mapping(mark: mark(event.start_mark)), anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, pendingKey: nil,
+          pendingMerge: false, merges: []),
         at: event.start_mark)
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
       let frame = stack.removeLast()
+      let node: Node
       switch frame {
-      case .sequence(let sequence, let anchor):
-        try add(.sequence(sequence), anchor: anchor, isMergeKey: false)
-      case .mapping(let mapping, let anchor, _, let merges):
+      case .sequence(let sequence, _):
+        node = .sequence(sequence)
+      case .mapping(let mapping, _, _, _, let merges):
         if let large = largeMappings.removeValue(forKey: ObjectIdentifier(mapping)), !large.replaced.isEmpty {
           mapping.entries = mapping.entries.enumerated().filter { !large.replaced.contains($0.offset) }.map(\.element)
         }
         try TreeBuilder.applyMerges(merges, into: mapping)
-        try add(.mapping(mapping), anchor: anchor, isMergeKey: false)
+        node = .mapping(mapping)
       }
+      // The anchor names this node unless a later node has taken the name over meanwhile.
+      if let anchor = frame.anchor, openAnchors[anchor] == stack.count {
+        openAnchors.removeValue(forKey: anchor)
+        anchors[anchor] = node
+      }
+      try add(node, isMergeKey: false)
     case YAML_ALIAS_EVENT:
       let name = String(cString: event.data.alias.anchor)
-      if let open = stack.lastIndex(where: { $0.anchor == name }) {
+      if let open = openAnchors[name] {
         // An alias of a node still being read: the node would contain itself.
         // As a merge into that very map it adds nothing (every key is the map's own).
-        if open == stack.count - 1, case .mapping(let mapping, let anchor, let key?, let merges) = stack[open],
-          key.style == .plain, key.value == "<<"
-        {
-          stack[open] = .mapping(mapping, anchor: anchor, pendingKey: nil, merges: merges)
+        if open == stack.count - 1, case .mapping(let mapping, let anchor, _?, true, let merges) = stack[open] {
+          stack[open] = .mapping(mapping, anchor: anchor, pendingKey: nil, pendingMerge: false, merges: merges)
           return
         }
         throw SourceError(mark(event.start_mark), "the alias '*\(name)' refers to a node that contains it")
@@ -245,7 +259,10 @@ private struct TreeBuilder {
           mark(event.start_mark),
           "the alias '*\(name)' makes aliases expand to more than \(Parser.describe(bytes: limits.aliasBytes)) (raise it with --limit alias-bytes=SIZE)")
       }
-      try add(target.deepCopy(), anchor: nil, isMergeKey: false)
+      // An alias of a plain `<<` used as a key is a merge key too, as the reference reads it.
+      var aliasesMergeKey = false
+      if case .scalar(let scalar) = target, scalar.style == .plain, scalar.value == "<<" { aliasesMergeKey = true }
+      try add(target.deepCopy(), isMergeKey: aliasesMergeKey)
     default:
       break
     }
@@ -256,12 +273,21 @@ private struct TreeBuilder {
     guard stack.count <= limits.depth else {
       throw SourceError(mark(position), "nesting deeper than \(limits.depth) levels (raise it with --limit yaml-depth=N)")
     }
+    if let anchor = frame.anchor {
+      openAnchors[anchor] = stack.count
+      anchors.removeValue(forKey: anchor)
+    }
     stack.append(frame)
   }
 
+  /// A finished scalar's anchor: the name is its from now on.
+  mutating func define(_ anchor: String, as node: Node) {
+    openAnchors.removeValue(forKey: anchor)
+    anchors[anchor] = node
+  }
+
   /// Places a finished node in its parent (or as a document).
-  mutating func add(_ node: Node, anchor: String?, isMergeKey: Bool) throws(SourceError) {
-    if let anchor { anchors[anchor] = node }
+  mutating func add(_ node: Node, isMergeKey: Bool) throws(SourceError) {
     guard let top = stack.popLast() else {
       documents.append(node)
       return
@@ -270,14 +296,14 @@ private struct TreeBuilder {
     case .sequence(let sequence, let anchor):
       sequence.items.append(node)
       stack.append(.sequence(sequence, anchor: anchor))
-    case .mapping(let mapping, let anchor, let pendingKey, var merges):
+    case .mapping(let mapping, let anchor, let pendingKey, let pendingMerge, var merges):
       if let key = pendingKey {
-        if key.style == .plain && key.value == "<<" && key.kind == .string {
+        if pendingMerge {
           merges.append(node)
         } else {
           mapping.entries.append(Mapping.Entry(key: key, value: node))
         }
-        stack.append(.mapping(mapping, anchor: anchor, pendingKey: nil, merges: merges))
+        stack.append(.mapping(mapping, anchor: anchor, pendingKey: nil, pendingMerge: false, merges: merges))
       } else {
         guard case .scalar(let key) = node else {
           throw SourceError(node.mark, "a mapping key must be a scalar")
@@ -286,7 +312,7 @@ private struct TreeBuilder {
           throw SourceError(key.mark, "duplicate merge key: a map may have one '<<' (list several maps in it instead)")
         }
         if !isMergeKey { try checkNewKey(key, in: mapping) }
-        stack.append(.mapping(mapping, anchor: anchor, pendingKey: key, merges: merges))
+        stack.append(.mapping(mapping, anchor: anchor, pendingKey: key, pendingMerge: isMergeKey, merges: merges))
       }
     }
   }

@@ -49,7 +49,7 @@ struct BuildFailure: Error {
 }
 
 /// Writes diagnostics to stderr, one `path:line:column: error: message` each.
-/// A closed or full stderr loses the message but never crashes mrgen.
+/// A full stderr loses the message; a closed one ends mrgen by SIGPIPE, as it ends other tools.
 enum Diagnostics {
   static func report(_ error: SourceError) {
     warn("\(error)")

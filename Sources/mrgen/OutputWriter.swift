@@ -57,6 +57,12 @@ struct OutputWriter {
       }
       if written < 0 {
         if errno == EINTR { continue }
+        if errno == EAGAIN || errno == EWOULDBLOCK {
+          // A non-blocking descriptor that is full: wait until it takes more.
+          var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+          _ = poll(&ready, 1, -1)
+          continue
+        }
         throw WriteError(code: errno)
       }
       offset += written
@@ -85,7 +91,14 @@ struct OutputWriter {
       return
     }
     // Follow a link to the file it names, so the link stays and its file is replaced.
-    let target = (try? DiskFileSystem().realPath(path)) ?? path
+    let target: String
+    do {
+      target = try DiskFileSystem().realPath(path)
+    } catch .missing {
+      target = path
+    } catch {
+      throw SourceError(at, "cannot write '\(path)': it is a symbolic link that cannot be followed; write to its target, or remove it")
+    }
     let temporary = try TemporaryFile(beside: target, at: at)
     try temporary.write(bytes)
     try temporary.rename(to: target)
@@ -105,22 +118,23 @@ struct OutputWriter {
       try OutputWriter.makeDirectories(directory, at: at)
     }
     var written: [(TemporaryFile, String)] = []
-    do throws(SourceError) {
-      for (resource, name) in zip(resources.resources, names) {
-        let final = Path.join(directory, name)
-        var info = stat()
-        if lstat(final, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
-          throw SourceError(resource.source, "cannot write '\(final)': a directory of that name is in the way")
-        }
-        let temporary = try TemporaryFile(beside: final, at: at)
-        written.append((temporary, final))
-        try temporary.write(try Emitter().emit(.mapping(resource.object)))
+    // On any error, every temporary file not yet renamed is removed; renamed ones are complete files.
+    var renamed = 0
+    defer { for (temporary, _) in written.dropFirst(renamed) { temporary.remove() } }
+    for (resource, name) in zip(resources.resources, names) {
+      let final = Path.join(directory, name)
+      var info = stat()
+      if lstat(final, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+        throw SourceError(resource.source, "cannot write '\(final)': a directory of that name is in the way")
       }
-    } catch {
-      for (temporary, _) in written { temporary.remove() }
-      throw error
+      let temporary = try TemporaryFile(beside: final, at: at)
+      written.append((temporary, final))
+      try temporary.write(try Emitter().emit(.mapping(resource.object)))
     }
-    for (temporary, final) in written { try temporary.rename(to: final) }
+    for (temporary, final) in written {
+      try temporary.rename(to: final)
+      renamed += 1
+    }
   }
 
   /// kustomize's names: group, version and kind (the non-empty ones), then the
@@ -177,6 +191,8 @@ final class TemporaryFile {
     return 0o666 & ~mask
   }()
 
+  /// Created with the mode (and, where allowed, the owner) of the file it will
+  /// replace, so that replacing a 0600 file does not make it readable to others.
   init(beside final: String, at mark: Mark) throws(SourceError) {
     self.mark = mark
     let directory = final.contains("/") ? String(final[..<final.lastIndex(of: "/")!]) : "."
@@ -186,8 +202,14 @@ final class TemporaryFile {
       throw SourceError(mark, "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))")
     }
     path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    // mkstemp makes the file 0600; give it the mode a new file would have.
-    fchmod(descriptor, TemporaryFile.mode)
+    var existing = stat()
+    if lstat(final, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG {
+      fchmod(descriptor, existing.st_mode & 0o7777)
+      _ = fchown(descriptor, existing.st_uid, existing.st_gid)
+    } else {
+      // mkstemp makes the file 0600; give it the mode a new file would have.
+      fchmod(descriptor, TemporaryFile.mode)
+    }
   }
 
   func write(_ bytes: [UInt8]) throws(SourceError) {
@@ -197,8 +219,14 @@ final class TemporaryFile {
       remove()
       throw SourceError(mark, "cannot write '\(path)': \(error.reason)")
     }
-    close(descriptor)
+    // Some file systems (NFS, quotas) report a failed write only when the file is closed.
+    let closed = close(descriptor)
     descriptor = -1
+    if closed != 0 {
+      let reason = String(cString: strerror(errno))
+      remove()
+      throw SourceError(mark, "cannot write '\(path)': \(reason)")
+    }
   }
 
   func rename(to final: String) throws(SourceError) {

@@ -131,28 +131,48 @@ def prepare(base, name, kustomization, kfile):
     return root, sock
 
 
-def race(mrgen, rounds):
-    """Swaps a link between a file inside the root and one outside while mrgen builds."""
+def race(mrgen, rounds, directory=False):
+    """Swaps a link between a file inside the root and one outside while mrgen
+    builds; with `directory`, swaps a directory of the root for a link to the
+    outside folder, between the path's resolution and the open."""
     base = tempfile.mkdtemp(prefix="mrgen-race-")
     try:
-        root, sock = make_tree(base, "resources:\n- swapped.yaml\n")
+        root, sock = make_tree(base, "resources:\n- sub/secret.yaml\n" if directory else "resources:\n- swapped.yaml\n")
         sock.close()
         inside = os.path.join(root, "cm.yaml")
         outside = os.path.join(base, "outside", "secret.yaml")
-        link = os.path.join(root, "swapped.yaml")
-        os.symlink(inside, link)
+        link = os.path.join(root, "sub" if directory else "swapped.yaml")
+        if directory:
+            # A real folder holding a harmless secret.yaml, and the outside folder, swapped in turn.
+            real_sub = os.path.join(base, "real-sub")
+            os.makedirs(real_sub)
+            shutil.copy(inside, os.path.join(real_sub, "secret.yaml"))
+            os.rename(real_sub, link)
+        else:
+            os.symlink(inside, link)
         stop = threading.Event()
 
         def swap():
             spare = link + ".new"
+            parked = os.path.join(base, "parked")
             toggle = False
             while not stop.is_set():
                 toggle = not toggle
                 try:
-                    os.symlink(outside if toggle else inside, spare)
-                    os.replace(spare, link)
+                    if directory:
+                        if toggle:
+                            os.rename(link, parked)
+                            os.symlink(os.path.join(base, "outside"), link)
+                        else:
+                            os.remove(link)
+                            os.rename(parked, link)
+                    else:
+                        os.symlink(outside if toggle else inside, spare)
+                        os.replace(spare, link)
                 except FileExistsError:
                     os.remove(spare)
+                except FileNotFoundError:
+                    pass
 
         thread = threading.Thread(target=swap)
         thread.start()
@@ -220,13 +240,14 @@ def main():
                 print(f"{name}: mrgen {code} {err.strip()[:160]!r} | reference {ref_code}")
         finally:
             shutil.rmtree(base, ignore_errors=True)
-    leaked, built, refused = race(mrgen, args.race_rounds)
-    counts["race_rounds"] = args.race_rounds
-    counts["race_leaked"] = leaked
-    counts["race_built"] = built
-    counts["race_refused"] = refused
-    if leaked:
-        problems.append(f"RACE          {leaked} of {args.race_rounds} builds read the file outside")
+    for name, directory in (("race", False), ("dir_race", True)):
+        leaked, built, refused = race(mrgen, args.race_rounds, directory)
+        counts[f"{name}_rounds"] = args.race_rounds
+        counts[f"{name}_leaked"] = leaked
+        counts[f"{name}_built"] = built
+        counts[f"{name}_refused"] = refused
+        if leaked:
+            problems.append(f"RACE          {leaked} of {args.race_rounds} builds read the file outside ({name})")
     for problem in problems:
         print(problem)
     counts["slowest"] = round(counts["slowest"], 3)

@@ -84,6 +84,39 @@ import Testing
     #expect(try String(contentsOf: target, encoding: .utf8) == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n")
   }
 
+  /// A rendered Secret must not become readable to others because the file it replaces was 0600.
+  @Test func aReplacedFileKeepsItsMode() throws {
+    let base = try CommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: base) }
+    let tree = try Self.tree(Self.configMap("one"), in: base)
+    let file = base.appendingPathComponent("secret.yaml").path
+    let directory = base.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let inDirectory = directory.appendingPathComponent("v1_configmap_one.yaml").path
+    for path in [file, inDirectory] {
+      #expect(FileManager.default.createFile(atPath: path, contents: Data("old\n".utf8), attributes: [.posixPermissions: 0o600]))
+    }
+    #expect(try CommandTests.run(["build", tree, "-o", file]).status == 0)
+    #expect(try CommandTests.run(["build", tree, "-o", directory.path]).status == 0)
+    for path in [file, inDirectory] {
+      let attributes = try FileManager.default.attributesOfItem(atPath: path)
+      #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(path)")
+      #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("apiVersion: v1\n"))
+    }
+  }
+
+  @Test func aLinkThatLeadsNowhereIsRefused() throws {
+    let base = try CommandTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: base) }
+    let tree = try Self.tree(Self.configMap("one"), in: base)
+    let link = base.appendingPathComponent("dangling.yaml").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "nowhere/at/all.yaml")
+    let run = try CommandTests.run(["build", tree, "-o", link])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("is a symbolic link that cannot be followed"))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "nowhere/at/all.yaml")
+  }
+
   @Test func aFIFOIsWrittenThroughNotReplaced() throws {
     let base = try CommandTests.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: base) }

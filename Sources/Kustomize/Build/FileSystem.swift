@@ -108,33 +108,65 @@ public struct DiskFileSystem: FileSystem {
   public func readFile(_ path: String, within root: String, limit: Int) throws(FileSystemError) -> [UInt8] {
     let real = try realPath(path)
     guard Path.isWithin(real, root: root) else { throw .outside(realPath: real) }
-    // The real path has no links left; look at what it is before opening, so
-    // that a FIFO or a device is never opened at all.
-    var checked = stat()
-    guard lstat(real, &checked) == 0 else { throw .changed }
-    let kind = DiskFileSystem.kind(checked.st_mode)
-    guard kind == .file else { throw kind == .directory ? .notRegular(.directory) : .notRegular(kind) }
-    // O_NOFOLLOW refuses a link put in its place since; O_NONBLOCK keeps a FIFO put there from blocking the open.
-    let descriptor = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-    guard descriptor >= 0 else {
-      if errno == ELOOP { throw .changed }
-      throw .unreadable(String(cString: strerror(errno)))
-    }
+    let descriptor = try DiskFileSystem.openRegularFile(real)
     defer { close(descriptor) }
-    // Re-check the opened file: still a regular file, and the very one checked above.
     var opened = stat()
     guard fstat(descriptor, &opened) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
-    guard DiskFileSystem.kind(opened.st_mode) == .file else { throw .notRegular(DiskFileSystem.kind(opened.st_mode)) }
-    guard opened.st_dev == checked.st_dev, opened.st_ino == checked.st_ino else { throw .changed }
     let size = max(Int(opened.st_size), 0)
     if size > limit { throw .tooLarge(limit: limit) }
     return try DiskFileSystem.readAll(descriptor, expected: size, limit: limit)
   }
 
+  /// Opens the regular file at `real`, a path `realpath` returned (absolute, no
+  /// links), walking it one directory at a time from `/` without following any
+  /// link. A link found on the way means the tree changed since it was resolved,
+  /// and the read is refused: a directory swapped for a link between the check
+  /// and the open cannot lead it elsewhere. The last entry is looked at before
+  /// it is opened, so a FIFO or a device is never opened.
+  static func openRegularFile(_ real: String) throws(FileSystemError) -> Int32 {
+    let parts = real.split(separator: "/").map(String.init)
+    guard let last = parts.last else { throw .notRegular(.directory) }
+    var directory = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard directory >= 0 else { throw .unreadable(String(cString: strerror(errno))) }
+    defer { close(directory) }
+    for part in parts.dropLast() {
+      let next = openat(directory, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      guard next >= 0 else {
+        if errno == ELOOP || errno == ENOTDIR || errno == ENOENT { throw .changed }
+        throw .unreadable(String(cString: strerror(errno)))
+      }
+      close(directory)
+      directory = next
+    }
+    var checked = stat()
+    guard fstatat(directory, last, &checked, AT_SYMLINK_NOFOLLOW) == 0 else { throw .changed }
+    let kind = DiskFileSystem.kind(checked.st_mode)
+    guard kind == .file else {
+      // A link here was not there when the path was resolved.
+      if checked.st_mode & S_IFMT == S_IFLNK { throw .changed }
+      throw .notRegular(kind)
+    }
+    // O_NOFOLLOW refuses a link put in its place since; O_NONBLOCK keeps a FIFO put there from blocking the open.
+    let descriptor = openat(directory, last, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      if errno == ELOOP { throw .changed }
+      throw .unreadable(String(cString: strerror(errno)))
+    }
+    // Re-check the opened file: still a regular file, and the very one looked at.
+    var opened = stat()
+    guard fstat(descriptor, &opened) == 0, DiskFileSystem.kind(opened.st_mode) == .file,
+      opened.st_dev == checked.st_dev, opened.st_ino == checked.st_ino
+    else {
+      close(descriptor)
+      throw .changed
+    }
+    return descriptor
+  }
+
   /// Reads to the end, never more than `limit` bytes (a file may grow, and `/proc` files report no size).
   static func readAll(_ descriptor: Int32, expected size: Int, limit: Int) throws(FileSystemError) -> [UInt8] {
     // One uninitialised chunk the size of the file: no zero-filling, usually one read.
-    let chunkSize = min(max(size + 1, 1 << 12), limit + 1)
+    let chunkSize = min(max(size + 1, 1 << 12), limit == Int.max ? limit : limit + 1)
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)
     defer { chunk.deallocate() }
     var bytes: [UInt8] = []

@@ -50,48 +50,75 @@ public struct ImageTransformer: Transformer {
   public func apply(to resources: inout ResourceMap) throws(SourceError) {
     guard !images.isEmpty else { return }
     for resource in resources.resources {
-      update(.mapping(resource.object))
-      for spec in fieldSpecs where spec.applies(to: resource.gvk) {
-        try spec.visit(resource.object, creating: nil) { (parent, index) throws(SourceError) in
-          guard case .scalar(let scalar) = parent.entries[index].value, let updated = updated(scalar.value) else { return }
-          parent.entries[index].value = .scalar(.string(updated, mark: scalar.mark))
+      // Every image field of the resource, with the number of routes that reach it: kustomize
+      // applies each entry once per route, so a field two specs reach gets each entry twice.
+      var fields: [Field] = []
+      var seen: [Field.Key: Int] = [:]
+      func reach(_ parent: Mapping, _ index: Int) {
+        let key = Field.Key(parent: ObjectIdentifier(parent), index: index)
+        if let known = seen[key] {
+          fields[known].routes += 1
+        } else {
+          seen[key] = fields.count
+          fields.append(Field(parent: parent, index: index, routes: 1))
         }
+      }
+      collectContainerImages(.mapping(resource.object), into: reach)
+      for spec in fieldSpecs where spec.applies(to: resource.gvk) {
+        try spec.visit(resource.object, creating: nil) { (parent, index) throws(SourceError) in reach(parent, index) }
+      }
+      for field in fields {
+        guard case .scalar(let scalar) = field.parent.entries[field.index].value,
+          let updated = updated(scalar.value, routes: field.routes)
+        else { continue }
+        field.parent.entries[field.index].value = .scalar(.string(updated, mark: scalar.mark))
       }
     }
   }
 
-  private func update(_ node: Node) {
+  /// One image field: the map that holds it and the entry's index there.
+  struct Field {
+    struct Key: Hashable {
+      var parent: ObjectIdentifier
+      var index: Int
+    }
+    var parent: Mapping
+    var index: Int
+    var routes: Int
+  }
+
+  /// The `image` of every container and init container, wherever they sit in the object.
+  private func collectContainerImages(_ node: Node, into reach: (Mapping, Int) -> Void) {
     switch node {
     case .mapping(let mapping):
       for entry in mapping.entries {
         let key = entry.key.value
         if key == "containers" || key == "initContainers", case .sequence(let containers) = entry.value {
-          for case .mapping(let container) in containers.items { updateContainer(container) }
+          for case .mapping(let container) in containers.items {
+            if let index = container.index(of: "image") { reach(container, index) }
+          }
         } else {
-          update(entry.value)
+          collectContainerImages(entry.value, into: reach)
         }
       }
     case .sequence(let sequence):
-      for item in sequence.items { update(item) }
+      for item in sequence.items { collectContainerImages(item, into: reach) }
     case .scalar:
       break
     }
   }
 
-  private func updateContainer(_ container: Mapping) {
-    guard let index = container.index(of: "image"), case .scalar(let scalar) = container.entries[index].value,
-      let updated = updated(scalar.value)
-    else { return }
-    container.entries[index].value = .scalar(.string(updated, mark: scalar.mark))
-  }
-
-  /// The image after every entry that names it, in order, has rewritten it; nil when none does.
-  private func updated(_ value: String) -> String? {
+  /// The image after every entry that names it, in order, has rewritten it (once
+  /// per route that reaches the field, while it still names it); nil when none does.
+  private func updated(_ value: String, routes: Int) -> String? {
     var current = value
     var position = 0
     var changed = false
     while let next = nextEntry(for: current, from: position) {
       current = rewrite(current, with: images[next])
+      for _ in 1..<max(routes, 1) where matchers[next].matches(current) {
+        current = rewrite(current, with: images[next])
+      }
       position = next + 1
       changed = true
     }
