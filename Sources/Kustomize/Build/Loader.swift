@@ -151,7 +151,7 @@ public struct Loader {
       // A list kind without items is kept as it is, name or none, as kustomize keeps it
       // (with the metadata map it writes for every object).
       let unnamedList = kind.hasSuffix("List") && (object["metadata"]?.mapping?.string("name") ?? "").isEmpty
-      if unnamedList, object["metadata"]?.mapping == nil { object["metadata"] = .mapping(Mapping(mark: object.mark)) }
+      if unnamedList, object["metadata"] == nil { object["metadata"] = .mapping(Mapping(mark: object.mark)) }
       let resource = Resource(object: object, source: object.mark)
       resource.origin = .file(file)
       if resource.name.isEmpty, !unnamedList {
