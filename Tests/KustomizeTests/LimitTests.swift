@@ -67,6 +67,7 @@ import YAML
     ("file-bytes", "expected NAME=VALUE"), ("bogus=1", "unknown limit 'bogus'"), ("resources=0", "needs a positive whole number"),
     ("resources=1Ki", "needs a positive whole number, not '1Ki'"), ("file-bytes=-1", "needs a positive whole number"),
     ("file-bytes=99999999999Gi", "needs a positive whole number"), ("yaml-depth=10001", "can be at most 10000"),
+    ("file-bytes=9223372036854775807", "can be at most 1099511627776"),
   ])
   func badAssignmentsAreRefused(assignment: String, message: String) {
     var limits = Limits()
