@@ -20,6 +20,11 @@ public struct Composition: Sendable {
   ///   - target: the directory to build (an overlay, or a kustomization that includes one).
   ///   - selection: option names as the user gave them.
   public init(target: String, selection: [String], namespace: String?, catalog: Catalog, loader: Loader = Loader()) throws(SourceError) {
+    if let namespace, !Composition.isNamespaceName(namespace) {
+      throw SourceError(
+        Mark(file: "--namespace", line: 0, column: 0),
+        "'\(namespace)' is not a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit")
+    }
     let inspection = try TargetInspection(of: target, catalog: catalog, loader: loader)
     guard let database = inspection.database else {
       throw SourceError(
@@ -51,20 +56,34 @@ public struct Composition: Sendable {
 
   /// The same kustomization as a file to keep (for `kubectl kustomize`, or to
   /// commit), with paths relative to the directory it will be written to.
-  public func kustomizationText(in directory: String) -> String {
-    var lines = [
-      "# Composed by mrgen: \(command)",
-      "apiVersion: kustomize.config.k8s.io/v1beta1",
-      "kind: Kustomization",
+  /// Each value goes through the YAML emitter, so that one YAML would read as
+  /// something else (a namespace `on`, a path `yes`) is quoted; the fields keep
+  /// the order a person writes them in.
+  public func kustomizationText(in directory: String) throws(SourceError) -> String {
+    func list(_ items: [String]) -> Node { .sequence(SequenceNode(items.map { .scalar(.string($0)) })) }
+    var fields: [(String, Node)] = [
+      ("apiVersion", .scalar(.string("kustomize.config.k8s.io/v1beta1"))),
+      ("kind", .scalar(.string("Kustomization"))),
     ]
-    if let namespace { lines.append("namespace: \(namespace)") }
-    lines.append("resources:")
-    lines.append("- \(relative(target, from: directory))")
-    if !components.isEmpty {
-      lines.append("components:")
-      lines += components.map { "- \(relative($0, from: directory))" }
+    if let namespace { fields.append(("namespace", .scalar(.string(namespace)))) }
+    fields.append(("resources", list([relative(target, from: directory)])))
+    if !components.isEmpty { fields.append(("components", list(components.map { relative($0, from: directory) }))) }
+    var text = "# Composed by mrgen: \(command)\n"
+    for (key, value) in fields {
+      let field = Mapping([Mapping.Entry(key: .string(key), value: value)])
+      text += try Emitter().emitString([.mapping(field)])
     }
-    return lines.joined(separator: "\n") + "\n"
+    return text
+  }
+
+  /// Whether `name` can name a namespace (an RFC 1123 label).
+  static func isNamespaceName(_ name: String) -> Bool {
+    let bytes = Array(name.utf8)
+    guard (1...63).contains(bytes.count) else { return false }
+    func isAlphanumeric(_ byte: UInt8) -> Bool {
+      (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+    return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") } && isAlphanumeric(bytes.first!) && isAlphanumeric(bytes.last!)
   }
 
   /// The `mrgen build` command that renders this composition.
@@ -72,7 +91,23 @@ public struct Composition: Sendable {
     var words = ["mrgen", "build", target]
     if !options.isEmpty { words += ["--with", options.map(\.name).joined(separator: ",")] }
     if let namespace { words += ["--namespace", namespace] }
-    return words.joined(separator: " ")
+    return words.map(Composition.shellWord).joined(separator: " ")
+  }
+
+  /// A word as a shell reads it back, on one line: quoted when it holds
+  /// anything but plain characters, a line break written as `\n`.
+  static func shellWord(_ word: String) -> String {
+    let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./,:=@+-")
+    if !word.isEmpty && word.allSatisfy({ plain.contains($0) }) { return word }
+    let escaped = word.unicodeScalars.map { scalar -> String in
+      switch scalar {
+      case "'": return "'\\''"
+      case "\n": return "'$'\\n''"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F: return "?"
+      default: return String(scalar)
+      }
+    }.joined()
+    return "'" + escaped + "'"
   }
 
   func relative(_ path: String, from directory: String) -> String {

@@ -108,7 +108,7 @@ enum Tree {
     let own = try Composition(target: Tree.overlay("mysql"), selection: ["oauth"], namespace: nil, catalog: Tree.catalog)
     #expect(own.namespace == "model-registry")
     let given = try Composition(target: Tree.overlay("mysql"), selection: ["csi"], namespace: "kubeflow", catalog: Tree.catalog)
-    let text = given.kustomizationText(in: Tree.root)
+    let text = try given.kustomizationText(in: Tree.root)
     #expect(text.contains("namespace: kubeflow\nresources:\n- overlays/mysql\ncomponents:\n- options/csi\n"))
     // The storage initializer's address follows the final namespace.
     let rendered = String(decoding: try Tree.render(Tree.overlay("mysql"), with: ["csi"], namespace: "kubeflow"), as: UTF8.self)

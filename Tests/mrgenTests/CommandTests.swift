@@ -132,6 +132,25 @@ import Testing
     #expect(other.stdout.contains("\n-        - --embedmd-database-ssl-root-cert=/etc/model-registry/db-ca/ca.crt\n"))
   }
 
+  /// `on` is a boolean to YAML 1.1 readers: written bare, kustomize and mrgen would both refuse it.
+  @Test func composeQuotesAValueYAMLWouldReadAsAnotherType() throws {
+    let run = try Self.run(["compose", "overlays/postgres", "--namespace", "on"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("\nnamespace: \"on\"\n"))
+    let build = try Self.run(["build", "overlays/postgres", "--namespace", "on"])
+    #expect(build.status == 0)
+    #expect(build.stdout.contains("  namespace: \"on\"\n"))
+  }
+
+  @Test(arguments: ["Team-A", "a_b", "-a", "a-", "bad\nevil: x", String(repeating: "n", count: 64)])
+  func aNamespaceThatCannotNameOneIsRefused(namespace: String) throws {
+    let run = try Self.run(["compose", "overlays/postgres", "--namespace=" + namespace])
+    #expect(run.status == 1)
+    #expect(run.stdout == "")
+    #expect(run.stderr.hasPrefix("--namespace: error: "))
+    #expect(run.stderr.contains("is not a namespace name"))
+  }
+
   @Test func composePrintsTheKustomizationItBuilds() throws {
     let run = try Self.run(["compose", "overlays/postgres", "--with", "csi", "--namespace", "kubeflow"])
     #expect(run.status == 0)
