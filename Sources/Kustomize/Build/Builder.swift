@@ -184,7 +184,7 @@ public struct Builder {
       throw SourceError(entry.mark, "component '\(entry.value)' must be a directory holding a kustomization of kind Component")
     }
     do throws(SourceError) {
-      _ = try loader.includedDirectory(entry, path: path, visiting: visiting, what: "component")
+      try loader.checkIncludedDirectory(entry, path: path, visiting: visiting, what: "component")
       let (component, notes) = try loader.loadKustomization(in: path, requestedAt: entry.mark)
       warnings += notes
       guard component.kind == .component else {
@@ -320,7 +320,7 @@ public struct Builder {
       return
     }
     do throws(SourceError) {
-      _ = try loader.includedDirectory(entry, path: path, visiting: visiting, what: "resource")
+      try loader.checkIncludedDirectory(entry, path: path, visiting: visiting, what: "resource")
       let (nested, notes) = try loader.loadKustomization(in: path, requestedAt: entry.mark)
       warnings += notes
       if nested.kind == .component {

@@ -106,11 +106,11 @@ public struct Loader {
       || entry.hasPrefix("gitlab.com/") || entry.hasPrefix("bitbucket.org/") || entry.contains("?ref=")
   }
 
-  /// The real location of a kustomization directory that `entry` names under
+  /// Checks a kustomization directory that `entry` names under
   /// `resources:` or `components:`. As in kustomize, it may lie outside the
   /// current root but may not be absolute, and may not be (or contain) a
   /// directory whose kustomization is being built: that would be a cycle.
-  public func includedDirectory(_ entry: Located<String>, path: String, visiting: [String], what: String) throws(SourceError) -> String {
+  public func checkIncludedDirectory(_ entry: Located<String>, path: String, visiting: [String], what: String) throws(SourceError) {
     if entry.value.hasPrefix("/") {
       throw SourceError(
         entry.mark, "\(what) '\(entry.value)' is an absolute directory; kustomize accepts only relative paths to kustomization directories")
@@ -123,7 +123,6 @@ public struct Loader {
           ? "cycle: \(what) '\(entry.value)' is the directory of a kustomization already being built"
           : "cycle: \(what) '\(entry.value)' contains the directory of a kustomization already being built")
     }
-    return real
   }
 
   /// The resources in one file: every non-empty document, `List`s expanded.
