@@ -3,12 +3,21 @@
 
   scripts/benchmark.py [--apps 1300] [--depth 3] [--basic] [--runs 3] [--reference-runs 3]
   scripts/benchmark.py --scaling 650,1300,2600 [--basic]
+  scripts/benchmark.py --shapes [--sizes 500,2000]
 
 Builds mrgen in release mode, writes the tree with ../shared/tools/bigtree.py,
 runs both tools several times, checks that their outputs are the same bytes,
 and prints the median wall time and peak memory of each and their ratio.
 --scaling prints mrgen's median time per size instead (no reference), to show
 how the cost grows with the tree.
+
+--shapes measures how the cost grows with each kind of kustomization entry:
+N strategic-merge patches over N ConfigMaps, N targeted JSON 6902 patches,
+N configMapGenerator entries, and N replacements each copying one ConfigMap's
+value into the next. Each tree is generated, built by both tools at the
+smallest size (outputs must be identical), and by mrgen at every size; the
+growth from the smallest to the largest size must stay within LINEAR_BOUND
+times the growth in N (4.5x for 500 -> 2000), or the script fails.
 """
 import argparse
 import os
@@ -51,6 +60,86 @@ def tree(out, apps, depth, basic):
     return os.path.join(out, f"overlay-{depth}")
 
 
+# 2000 entries may take at most 4.5 times as long as 500: linear, with room for noise.
+LINEAR_BOUND = 4.5 / 4
+
+
+def configmaps(n):
+    return "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  value: v{i}\n"
+                   for i in range(n))
+
+
+def shape_tree(root, shape, n):
+    """Writes a kustomization with n entries of one kind."""
+    os.makedirs(root)
+    head = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+    lines = []
+    if shape != "configMapGenerator":
+        with open(os.path.join(root, "configmaps.yaml"), "w") as out:
+            out.write(configmaps(n))
+        lines.append("resources:\n- configmaps.yaml\n")
+    if shape == "strategic-merge patches":
+        lines.append("patches:\n")
+        for i in range(n):
+            with open(os.path.join(root, f"patch-{i}.yaml"), "w") as out:
+                out.write(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  patched: p{i}\n")
+            lines.append(f"- path: patch-{i}.yaml\n")
+    elif shape == "targeted JSON 6902 patches":
+        lines.append("patches:\n")
+        for i in range(n):
+            lines.append(f"- target:\n    kind: ConfigMap\n    name: cm-{i}\n"
+                         f"  patch: '[{{\"op\": \"add\", \"path\": \"/data/patched\", \"value\": \"p{i}\"}}]'\n")
+    elif shape == "configMapGenerator":
+        lines.append("configMapGenerator:\n")
+        for i in range(n):
+            lines.append(f"- name: generated-{i}\n  literals:\n  - key=v{i}\n")
+    elif shape == "replacements":
+        lines.append("replacements:\n")
+        for i in range(1, n):
+            lines.append(f"- source:\n    kind: ConfigMap\n    name: cm-{i - 1}\n    fieldPath: data.value\n"
+                         f"  targets:\n  - select:\n      kind: ConfigMap\n      name: cm-{i}\n"
+                         f"    fieldPaths:\n    - data.value\n")
+    with open(os.path.join(root, "kustomization.yaml"), "w") as out:
+        out.write(head + "".join(lines))
+    return root
+
+
+SHAPES = ["strategic-merge patches", "targeted JSON 6902 patches", "configMapGenerator", "replacements"]
+
+
+def shapes(work, sizes, runs, reference_runs):
+    """Times each entry shape at each size; returns 0 when every shape grows linearly."""
+    reference = subprocess.run([REFERENCE, "--help"], capture_output=True).returncode == 0
+    status = 0
+    header = "".join(f"{f'mrgen N={n}':>14}" for n in sizes)
+    print(f"{'shape':<28}{header}{'growth':>9}{f'ref N={sizes[0]}':>14}  output")
+    for shape in SHAPES:
+        times = []
+        for n in sizes:
+            top = shape_tree(os.path.join(work, f"{shape.replace(' ', '-')}-{n}"), shape, n)
+            runs_here = [timed([MRGEN, "build", top]) for _ in range(runs)]
+            times.append(statistics.median(t for t, _ in runs_here))
+            if n == sizes[0]:
+                smallest, output = top, runs_here[0][1]
+        growth = times[-1] / times[0]
+        allowed = LINEAR_BOUND * sizes[-1] / sizes[0]
+        verdict = "ok"
+        if reference and reference_runs:
+            reference_times = [timed([REFERENCE, smallest]) for _ in range(reference_runs)]
+            same = timed([REFERENCE, smallest])[1] == output
+            reference_text = f"{statistics.median(t for t, _ in reference_times):>13.2f}s"
+            verdict = "identical" if same else "DIFFERENT"
+            status |= 0 if same else 1
+        else:
+            reference_text = f"{'-':>14}"
+        if growth > allowed:
+            verdict += f"; grows {growth:.1f}x, more than {allowed:.1f}x"
+            status = 1
+        cells = "".join(f"{t:>13.3f}s" for t in times)
+        print(f"{shape:<28}{cells}{growth:>8.1f}x{reference_text}  {verdict}")
+    return status
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--apps", type=int, default=1300)
@@ -60,6 +149,8 @@ def main():
     parser.add_argument("--reference-runs", type=int, default=3)
     parser.add_argument("--scaling", help="comma-separated app counts; mrgen only")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--shapes", action="store_true", help="measure growth per kind of entry")
+    parser.add_argument("--sizes", default="500,2000", help="entry counts for --shapes")
     args = parser.parse_args()
 
     if not args.no_build:
@@ -67,6 +158,9 @@ def main():
                        stdout=subprocess.DEVNULL)
     work = tempfile.mkdtemp(prefix="mrgen-bench-")
     try:
+        if args.shapes:
+            sizes = [int(n) for n in args.sizes.split(",")]
+            return shapes(work, sizes, args.runs, min(args.reference_runs, 1))
         if args.scaling:
             print(f"{'apps':>6} {'resources':>10} {'mrgen median':>13} {'per resource':>13}")
             for apps in [int(a) for a in args.scaling.split(",")]:

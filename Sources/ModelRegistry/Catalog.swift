@@ -35,7 +35,7 @@ public struct Catalog: Sendable {
   /// Reads every option (a kustomization under `options/`, one or two levels
   /// down, with a description) and every overlay (a kustomization directly
   /// under `overlays/` that names its database).
-  public static func load(root: String, loader: Loader = Loader()) throws(SourceError) -> Catalog {
+  public static func load(root: String, loader: Loader = Loader()) throws(Diagnostic) -> Catalog {
     var options: [CatalogOption] = []
     for directory in subdirectories(of: Path.join(root, "options"), depth: 2) {
       guard let kustomization = try kustomization(in: directory, loader: loader),
@@ -54,7 +54,7 @@ public struct Catalog: Sendable {
     var seen: [String: CatalogOption] = [:]
     for option in options {
       if let first = seen[option.name] {
-        throw SourceError(Mark(file: option.file, line: 0, column: 0), "option '\(option.name)' is declared twice", notes: ["\(first.file): note: first declared here"])
+        throw Diagnostic(Mark(file: option.file, line: 0, column: 0), "option '\(option.name)' is declared twice", notes: [Diagnostic.Note(Mark(file: first.file, line: 0, column: 0), "first declared here")])
       }
       seen[option.name] = option
     }
@@ -64,17 +64,17 @@ public struct Catalog: Sendable {
       overlays: overlays.sorted { $0.database < $1.database })
   }
 
-  static func option(from kustomization: Kustomization, directory: String, description: String) throws(SourceError) -> CatalogOption {
+  static func option(from kustomization: Kustomization, directory: String, description: String) throws(Diagnostic) -> CatalogOption {
     let fallbackName = Path.relative(directory, from: Path.join(directory, "..")).replacingOccurrences(of: "/", with: "-")
     var variants: [(database: String, directory: String)] = []
     for item in kustomization.annotation(CatalogKey.variants)?.commaSeparated() ?? [] {
       let parts = item.value.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
       guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-        throw SourceError(item.mark, "variant '\(item.value)' is not database=directory")
+        throw Diagnostic(item.mark, "variant '\(item.value)' is not database=directory")
       }
       let variantDirectory = Path.join(directory, parts[1])
       guard isDirectory(variantDirectory) else {
-        throw SourceError(item.mark, "variant directory '\(parts[1])' for database '\(parts[0])' does not exist")
+        throw Diagnostic(item.mark, "variant directory '\(parts[1])' for database '\(parts[0])' does not exist")
       }
       variants.append((parts[0], variantDirectory))
     }
@@ -90,15 +90,15 @@ public struct Catalog: Sendable {
       file: kustomization.file)
   }
 
-  static func position(of kustomization: Kustomization) throws(SourceError) -> Bool {
+  static func position(of kustomization: Kustomization) throws(Diagnostic) -> Bool {
     guard let position = kustomization.annotation(CatalogKey.position) else { return false }
     guard position.value == "last" else {
-      throw SourceError(position.mark, "\(CatalogKey.position) is '\(position.value)'; the only position is 'last'")
+      throw Diagnostic(position.mark, "\(CatalogKey.position) is '\(position.value)'; the only position is 'last'")
     }
     return true
   }
 
-  static func kustomization(in directory: String, loader: Loader) throws(SourceError) -> Kustomization? {
+  static func kustomization(in directory: String, loader: Loader) throws(Diagnostic) -> Kustomization? {
     let hasFile = Loader.kustomizationFileNames.contains { loader.fileSystem.kind(of: Path.join(directory, $0)) == .file }
     guard hasFile else { return nil }
     return try loader.loadKustomization(in: directory, requestedAt: nil).0

@@ -19,18 +19,18 @@ public struct Composition: Sendable {
   /// - Parameters:
   ///   - target: the directory to build (an overlay, or a kustomization that includes one).
   ///   - selection: option names as the user gave them.
-  public init(target: String, selection: [String], namespace: String?, catalog: Catalog, loader: Loader = Loader()) throws(SourceError) {
+  public init(target: String, selection: [String], namespace: String?, catalog: Catalog, loader: Loader = Loader()) throws(Diagnostic) {
     if let namespace, !Composition.isNamespaceName(namespace) {
-      throw SourceError(
+      throw Diagnostic(
         Mark(file: "--namespace", line: 0, column: 0),
         "'\(namespace)' is not a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit")
     }
     let inspection = try TargetInspection(of: target, catalog: catalog, loader: loader)
     guard let database = inspection.database else {
-      throw SourceError(
+      throw Diagnostic(
         Mark(file: target, line: 0, column: 0),
         "'\(target)' deploys no database that the catalog knows, so options cannot be chosen for it",
-        notes: ["note: an overlay declares its database in the metadata annotation \(CatalogKey.database); overlays: \(catalog.databases.joined(separator: ", "))"])
+        notes: [Diagnostic.Note(nil, "an overlay declares its database in the metadata annotation \(CatalogKey.database); overlays: \(catalog.databases.joined(separator: ", "))")])
     }
     let checked = try Rules(catalog: catalog).check(selection, database: database, included: inspection.includedOptions)
     // An option that changes what the others add is applied after them.
@@ -59,7 +59,7 @@ public struct Composition: Sendable {
   /// Each value goes through the YAML emitter, so that one YAML would read as
   /// something else (a namespace `on`, a path `yes`) is quoted; the fields keep
   /// the order a person writes them in.
-  public func kustomizationText(in directory: String) throws(SourceError) -> String {
+  public func kustomizationText(in directory: String) throws(Diagnostic) -> String {
     func list(_ items: [String]) -> Node { .sequence(SequenceNode(items.map { .scalar(.string($0)) })) }
     var fields: [(String, Node)] = [
       ("apiVersion", .scalar(.string("kustomize.config.k8s.io/v1beta1"))),
@@ -123,7 +123,7 @@ struct TargetInspection {
   var namespace: String?
   var includedOptions: [String: String] = [:]
 
-  init(of directory: String, catalog: Catalog, loader: Loader) throws(SourceError) {
+  init(of directory: String, catalog: Catalog, loader: Loader) throws(Diagnostic) {
     var optionByDirectory: [String: String] = [:]
     for option in catalog.options {
       for path in option.directories { optionByDirectory[Self.real(path)] = option.name }
@@ -134,7 +134,7 @@ struct TargetInspection {
 
   private mutating func visit(
     _ directory: String, optionByDirectory: [String: String], loader: Loader, visited: inout Set<String>
-  ) throws(SourceError) {
+  ) throws(Diagnostic) {
     guard visited.insert(Self.real(directory)).inserted,
       let kustomization = try Catalog.kustomization(in: directory, loader: loader)
     else { return }

@@ -12,46 +12,46 @@ public struct Rules: Sendable {
 
   /// The selected options in order, or the first broken rule with its reason.
   /// - Parameter included: options the build directory already includes, with the file that includes each.
-  public func check(_ selection: [String], database: String, included: [String: String] = [:]) throws(SourceError) -> [CatalogOption] {
+  public func check(_ selection: [String], database: String, included: [String: String] = [:]) throws(Diagnostic) -> [CatalogOption] {
     let withMark = Mark(file: "--with", line: 0, column: 0)
     var selected: [CatalogOption] = []
     for name in selection {
       guard let option = catalog.option(named: name) else {
-        throw SourceError(withMark, "unknown option '\(name)'", notes: ["note: available options: \(catalog.options.map(\.name).joined(separator: ", "))"])
+        throw Diagnostic(withMark, "unknown option '\(name)'", notes: [Diagnostic.Note(nil, "available options: \(catalog.options.map(\.name).joined(separator: ", "))")])
       }
       if selected.contains(where: { $0.name == name }) {
-        throw SourceError(withMark, "option '\(name)' is given twice")
+        throw Diagnostic(withMark, "option '\(name)' is given twice")
       }
       if let file = included[name] {
-        throw SourceError(withMark, "option '\(name)' is already included", notes: ["\(file): note: included here"])
+        throw Diagnostic(withMark, "option '\(name)' is already included", notes: [Diagnostic.Note(Mark(file: file, line: 0, column: 0), "included here")])
       }
       guard option.component(for: database) != nil else {
-        throw SourceError(
+        throw Diagnostic(
           Mark(file: option.file, line: 0, column: 0),
           "option '\(name)' has no variant for the database '\(database)'",
-          notes: ["note: '\(name)' is available for: \((option.databases ?? []).joined(separator: ", "))"])
+          notes: [Diagnostic.Note(nil, "'\(name)' is available for: \((option.databases ?? []).joined(separator: ", "))")])
       }
       selected.append(option)
     }
     let names = Set(selected.map(\.name)).union(included.keys)
     for option in selected + included.keys.sorted().compactMap({ catalog.option(named: $0) }) {
       for required in option.requires where !names.contains(required.value) {
-        throw SourceError(required.mark, "option '\(option.name)' requires '\(required.value)', which is not selected", notes: ["note: add it: --with \(required.value),\(option.name)"])
+        throw Diagnostic(required.mark, "option '\(option.name)' requires '\(required.value)', which is not selected", notes: [Diagnostic.Note(nil, "add it: --with \(required.value),\(option.name)")])
       }
       if let first = option.requiresAny.first, !option.requiresAny.contains(where: { names.contains($0.value) }) {
         let choices = option.requiresAny.map { "'\($0.value)'" }.joined(separator: " or ")
         let none = option.requiresAny.count == 2 ? "neither" : "none"
-        throw SourceError(first.mark, "option '\(option.name)' requires \(choices), and \(none) is selected", notes: ["note: add one: --with \(option.requiresAny[0].value),\(option.name)"])
+        throw Diagnostic(first.mark, "option '\(option.name)' requires \(choices), and \(none) is selected", notes: [Diagnostic.Note(nil, "add one: --with \(option.requiresAny[0].value),\(option.name)")])
       }
       for conflict in option.conflicts where names.contains(conflict.option.value) {
-        throw SourceError(conflict.option.mark, conflict.message(for: option.name))
+        throw Diagnostic(conflict.option.mark, conflict.message(for: option.name))
       }
     }
     // Conflicts hold both ways, even where only one side declares them.
     for option in selected {
       for other in catalog.options where names.contains(other.name) && other.name != option.name {
         if let conflict = other.conflicts.first(where: { $0.option.value == option.name }) {
-          throw SourceError(conflict.option.mark, conflict.message(for: other.name))
+          throw Diagnostic(conflict.option.mark, conflict.message(for: other.name))
         }
       }
     }

@@ -11,7 +11,7 @@ public struct Emitter {
   public init() {}
 
   /// One stream of documents, separated by `---` lines.
-  public func emit(_ documents: [Node]) throws(SourceError) -> [UInt8] {
+  public func emit(_ documents: [Node]) throws(Diagnostic) -> [UInt8] {
     let output = OutputBuffer()
     for (index, document) in documents.enumerated() {
       if index > 0 { output.bytes.append(contentsOf: "---\n".utf8) }
@@ -21,17 +21,17 @@ public struct Emitter {
   }
 
   /// A single document with no separator.
-  public func emit(_ document: Node) throws(SourceError) -> [UInt8] {
+  public func emit(_ document: Node) throws(Diagnostic) -> [UInt8] {
     let output = OutputBuffer()
     try emitDocument(document, into: output)
     return output.bytes
   }
 
-  public func emitString(_ documents: [Node]) throws(SourceError) -> String {
+  public func emitString(_ documents: [Node]) throws(Diagnostic) -> String {
     String(decoding: try emit(documents), as: UTF8.self)
   }
 
-  private func emitDocument(_ document: Node, into output: OutputBuffer) throws(SourceError) {
+  private func emitDocument(_ document: Node, into output: OutputBuffer) throws(Diagnostic) {
     var writer = try EventWriter(output: output)
     defer { writer.close() }
     let start = output.bytes.count
@@ -75,10 +75,10 @@ private struct EventWriter {
   /// Hand-rendered scalars waiting to replace their placeholders.
   var escapedScalars: [[UInt8]] = []
 
-  init(output: OutputBuffer) throws(SourceError) {
+  init(output: OutputBuffer) throws(Diagnostic) {
     self.output = output
     guard yaml_emitter_initialize(&emitter) == 1 else {
-      throw SourceError(.generated, "cannot initialise the YAML emitter")
+      throw Diagnostic(.generated, "cannot initialise the YAML emitter")
     }
     yaml_emitter_set_output(&emitter, writeToBuffer, Unmanaged.passUnretained(output).toOpaque())
     yaml_emitter_set_width(&emitter, 80)
@@ -90,35 +90,35 @@ private struct EventWriter {
     yaml_emitter_delete(&emitter)
   }
 
-  mutating func send(_ at: Mark) throws(SourceError) {
+  mutating func send(_ at: Mark) throws(Diagnostic) {
     guard yaml_emitter_emit(&emitter, &event) == 1 else {
       let problem = emitter.problem.map { String(cString: $0) } ?? "unknown problem"
-      throw SourceError(at, "cannot write YAML: \(problem)")
+      throw Diagnostic(at, "cannot write YAML: \(problem)")
     }
   }
 
-  mutating func streamStart() throws(SourceError) {
+  mutating func streamStart() throws(Diagnostic) {
     yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING)
     try send(.generated)
   }
 
-  mutating func streamEnd() throws(SourceError) {
+  mutating func streamEnd() throws(Diagnostic) {
     yaml_stream_end_event_initialize(&event)
     try send(.generated)
     yaml_emitter_flush(&emitter)
   }
 
-  mutating func documentStart() throws(SourceError) {
+  mutating func documentStart() throws(Diagnostic) {
     yaml_document_start_event_initialize(&event, nil, nil, nil, 1)
     try send(.generated)
   }
 
-  mutating func documentEnd() throws(SourceError) {
+  mutating func documentEnd() throws(Diagnostic) {
     yaml_document_end_event_initialize(&event, 1)
     try send(.generated)
   }
 
-  mutating func node(_ node: Node) throws(SourceError) {
+  mutating func node(_ node: Node) throws(Diagnostic) {
     switch node {
     case .scalar(let scalar):
       try self.scalar(scalar)
@@ -136,7 +136,7 @@ private struct EventWriter {
         // An empty key (`: value`, or an anchor with no text) reads as null; kustomize writes it as "".
         if entry.key.kind == .null, entry.key.value.isEmpty { entry.key = Scalar("", kind: .string, style: .doubleQuoted, mark: entry.key.mark) }
         guard entry.key.kind == .string else {
-          throw SourceError(entry.key.mark, "map key '\(entry.key.value)' is not a string; Kubernetes objects need string keys")
+          throw Diagnostic(entry.key.mark, "map key '\(entry.key.value)' is not a string; Kubernetes objects need string keys")
         }
         try self.scalar(entry.key)
         try self.node(entry.value)
@@ -161,7 +161,7 @@ private struct EventWriter {
     return order
   }
 
-  mutating func scalar(_ scalar: Scalar) throws(SourceError) {
+  mutating func scalar(_ scalar: Scalar) throws(Diagnostic) {
     var text: String
     let style: yaml_scalar_style_t
     if scalar.kind == .string, scalar.value.utf8.starts(with: BOMQuirk.byteOrderMark) {
@@ -180,7 +180,7 @@ private struct EventWriter {
       }
     } else {
       guard let canonical = ScalarResolver.canonicalText(scalar) else {
-        throw SourceError(scalar.mark, "the value '\(scalar.value)' cannot be written as JSON (infinite or not a number)")
+        throw Diagnostic(scalar.mark, "the value '\(scalar.value)' cannot be written as JSON (infinite or not a number)")
       }
       text = canonical
       style = scalar.kind == .timestamp ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE
@@ -190,7 +190,7 @@ private struct EventWriter {
         &event, nil, nil, UnsafeMutablePointer(mutating: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!),
         Int32(bytes.count), 1, 1, style)
     }
-    guard ok == 1 else { throw SourceError(scalar.mark, "cannot write scalar (invalid UTF-8?)") }
+    guard ok == 1 else { throw Diagnostic(scalar.mark, "cannot write scalar (invalid UTF-8?)") }
     try send(scalar.mark)
   }
 }

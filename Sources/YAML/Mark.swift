@@ -19,23 +19,3 @@ public struct Mark: Sendable, Hashable, CustomStringConvertible {
     line > 0 ? "\(file):\(line):\(column)" : file
   }
 }
-
-/// An error that points at a place in a file; printed like a compiler's.
-public struct SourceError: Error, Sendable, CustomStringConvertible {
-  public var mark: Mark
-  public var message: String
-  /// Extra lines printed after the error, such as `note: included from ...`.
-  public var notes: [String]
-
-  public init(_ mark: Mark, _ message: String, notes: [String] = []) {
-    self.mark = mark
-    self.message = message
-    self.notes = notes
-  }
-
-  public var description: String {
-    var text = "\(mark): error: \(message)"
-    for note in notes { text += "\n\(note)" }
-    return text
-  }
-}

@@ -43,17 +43,17 @@ public struct Parser {
 
   /// Parses every document of a stream. An empty document reads as a null scalar.
   /// `lineOffset` shifts the marks, for YAML embedded in another file.
-  public func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0) throws(SourceError) -> [Node] {
+  public func parse(_ bytes: [UInt8], file: String, lineOffset: Int = 0) throws(Diagnostic) -> [Node] {
     var builder = TreeBuilder(file: file, limits: limits)
     builder.lineOffset = lineOffset
     builder.lastDuplicateKeyWins = lastDuplicateKeyWins
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else {
-      throw SourceError(Mark(file: file, line: 0, column: 0), "cannot initialise the YAML parser")
+      throw Diagnostic(Mark(file: file, line: 0, column: 0), "cannot initialise the YAML parser")
     }
     defer { yaml_parser_delete(&parser) }
     let bytes = Parser.droppingDocumentByteOrderMarks(bytes)
-    return try bytes.withUnsafeBufferPointer { (buffer) throws(SourceError) -> [Node] in
+    return try bytes.withUnsafeBufferPointer { (buffer) throws(Diagnostic) -> [Node] in
       yaml_parser_set_input_string(&parser, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count)
       // No encoding is set: libyaml reads a byte-order mark and takes UTF-16 as the reference does.
       var event = yaml_event_t()
@@ -72,7 +72,7 @@ public struct Parser {
     }
   }
 
-  public func parse(_ text: String, file: String, lineOffset: Int = 0) throws(SourceError) -> [Node] {
+  public func parse(_ text: String, file: String, lineOffset: Int = 0) throws(Diagnostic) -> [Node] {
     try parse(Array(text.utf8), file: file, lineOffset: lineOffset)
   }
 
@@ -120,14 +120,14 @@ public struct Parser {
     return "\(bytes) bytes"
   }
 
-  private static func error(of parser: yaml_parser_t, file: String) -> SourceError {
+  private static func error(of parser: yaml_parser_t, file: String) -> Diagnostic {
     let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
     let mark = Mark(file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
     var message = "malformed YAML: \(problem)"
     if let context = parser.context {
       message += " (\(String(cString: context)) at line \(parser.context_mark.line + 1))"
     }
-    return SourceError(mark, message)
+    return Diagnostic(mark, message)
   }
 }
 
@@ -176,18 +176,18 @@ private struct TreeBuilder {
     Mark(file: file, line: Int(mark.line) + 1 + lineOffset, column: Int(mark.column) + 1)
   }
 
-  mutating func handle(_ event: yaml_event_t) throws(SourceError) {
+  mutating func handle(_ event: yaml_event_t) throws(Diagnostic) {
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       anchors.removeAll(keepingCapacity: true)
       openAnchors.removeAll(keepingCapacity: true)
       let start = event.data.document_start
       if start.version_directive != nil || start.tag_directives.start != start.tag_directives.end {
-        throw SourceError(
+        throw Diagnostic(
           mark(event.start_mark), "a %YAML or %TAG directive is not accepted: kustomize's YAML reader refuses documents that carry directives")
       }
       guard documents.count < limits.documents else {
-        throw SourceError(mark(event.start_mark), "more than \(limits.documents) YAML documents in one file (raise it with --limit documents=N)")
+        throw Diagnostic(mark(event.start_mark), "more than \(limits.documents) YAML documents in one file (raise it with --limit documents=N)")
       }
     case YAML_SCALAR_EVENT:
       let data = event.data.scalar
@@ -242,20 +242,20 @@ private struct TreeBuilder {
           stack[open] = .mapping(mapping, anchor: anchor, pendingKey: nil, pendingMerge: false, merges: merges)
           return
         }
-        throw SourceError(mark(event.start_mark), "the alias '*\(name)' refers to a node that contains it")
+        throw Diagnostic(mark(event.start_mark), "the alias '*\(name)' refers to a node that contains it")
       }
       guard let target = anchors[name] else {
-        throw SourceError(mark(event.start_mark), "unknown anchor '\(name)' referenced")
+        throw Diagnostic(mark(event.start_mark), "unknown anchor '\(name)' referenced")
       }
       let size = target.size
       expandedNodes += size.nodes
       expandedBytes += size.bytes
       guard expandedNodes <= limits.aliasNodes else {
-        throw SourceError(
+        throw Diagnostic(
           mark(event.start_mark), "the alias '*\(name)' makes aliases expand to more than \(limits.aliasNodes) nodes (raise it with --limit alias-nodes=N)")
       }
       guard expandedBytes <= limits.aliasBytes else {
-        throw SourceError(
+        throw Diagnostic(
           mark(event.start_mark),
           "the alias '*\(name)' makes aliases expand to more than \(Parser.describe(bytes: limits.aliasBytes)) (raise it with --limit alias-bytes=SIZE)")
       }
@@ -268,10 +268,10 @@ private struct TreeBuilder {
     }
   }
 
-  mutating func push(_ frame: Frame, at position: yaml_mark_t) throws(SourceError) {
+  mutating func push(_ frame: Frame, at position: yaml_mark_t) throws(Diagnostic) {
     // The document's own collection is level 0: `depth` counts the levels nested in it.
     guard stack.count <= limits.depth else {
-      throw SourceError(mark(position), "nesting deeper than \(limits.depth) levels (raise it with --limit yaml-depth=N)")
+      throw Diagnostic(mark(position), "nesting deeper than \(limits.depth) levels (raise it with --limit yaml-depth=N)")
     }
     if let anchor = frame.anchor {
       openAnchors[anchor] = stack.count
@@ -287,7 +287,7 @@ private struct TreeBuilder {
   }
 
   /// Places a finished node in its parent (or as a document).
-  mutating func add(_ node: Node, isMergeKey: Bool) throws(SourceError) {
+  mutating func add(_ node: Node, isMergeKey: Bool) throws(Diagnostic) {
     guard let top = stack.popLast() else {
       documents.append(node)
       return
@@ -306,10 +306,10 @@ private struct TreeBuilder {
         stack.append(.mapping(mapping, anchor: anchor, pendingKey: nil, pendingMerge: false, merges: merges))
       } else {
         guard case .scalar(let key) = node else {
-          throw SourceError(node.mark, "a mapping key must be a scalar")
+          throw Diagnostic(node.mark, "a mapping key must be a scalar")
         }
         if isMergeKey, !merges.isEmpty {
-          throw SourceError(key.mark, "duplicate merge key: a map may have one '<<' (list several maps in it instead)")
+          throw Diagnostic(key.mark, "duplicate merge key: a map may have one '<<' (list several maps in it instead)")
         }
         if !isMergeKey { try checkNewKey(key, in: mapping) }
         stack.append(.mapping(mapping, anchor: anchor, pendingKey: key, pendingMerge: isMergeKey, merges: merges))
@@ -319,12 +319,12 @@ private struct TreeBuilder {
 
   /// Refuses (or, with `lastDuplicateKeyWins`, marks for replacement) a key the mapping already has:
   /// a scan while the map is small, an index once it is large.
-  mutating func checkNewKey(_ key: Scalar, in mapping: Mapping) throws(SourceError) {
+  mutating func checkNewKey(_ key: Scalar, in mapping: Mapping) throws(Diagnostic) {
     let id = ObjectIdentifier(mapping)
     if largeMappings[id] != nil {
       // Edited in place (not copied out and back), so each key costs the same.
       if let earlier = largeMappings[id]!.index[key.value] {
-        guard lastDuplicateKeyWins else { throw SourceError(key.mark, "mapping key \"\(key.value)\" already defined") }
+        guard lastDuplicateKeyWins else { throw Diagnostic(key.mark, "mapping key \"\(key.value)\" already defined") }
         largeMappings[id]!.replaced.insert(earlier)
       }
       // The value of this key will be appended next, at this index.
@@ -332,7 +332,7 @@ private struct TreeBuilder {
       return
     }
     if let earlier = mapping.entries.firstIndex(where: { $0.key.value == key.value }) {
-      guard lastDuplicateKeyWins else { throw SourceError(key.mark, "mapping key \"\(key.value)\" already defined") }
+      guard lastDuplicateKeyWins else { throw Diagnostic(key.mark, "mapping key \"\(key.value)\" already defined") }
       mapping.entries.remove(at: earlier)
     }
     if mapping.entries.count >= TreeBuilder.indexThreshold {
@@ -343,7 +343,7 @@ private struct TreeBuilder {
   }
 
   /// YAML merge keys: entries of the merged maps that the mapping does not set itself.
-  static func applyMerges(_ merges: [Node], into mapping: Mapping) throws(SourceError) {
+  static func applyMerges(_ merges: [Node], into mapping: Mapping) throws(Diagnostic) {
     for merge in merges {
       let sources: [Mapping]
       switch merge {
@@ -352,13 +352,13 @@ private struct TreeBuilder {
         var maps: [Mapping] = []
         for item in sequence.items {
           guard case .mapping(let source) = item else {
-            throw SourceError(item.mark, "a merge key's list must hold only maps")
+            throw Diagnostic(item.mark, "a merge key's list must hold only maps")
           }
           maps.append(source)
         }
         sources = maps
       default:
-        throw SourceError(merge.mark, "a merge key must point at a map or a list of maps")
+        throw Diagnostic(merge.mark, "a merge key must point at a map or a list of maps")
       }
       var present = Set(mapping.entries.map(\.key.value))
       for source in sources {
@@ -372,9 +372,9 @@ private struct TreeBuilder {
   /// An explicitly tagged scalar, as kustomize's YAML reader takes it: a value
   /// that is not of the tag's type is an error; `!!binary` is decoded and
   /// `!!timestamp` read as one. Other tags (`!!str`, custom ones) leave a string.
-  static func resolve(tag: String, value: String, at mark: Mark) throws(SourceError) -> (ScalarKind, String) {
-    func refuse(_ type: String) -> SourceError {
-      SourceError(mark, "cannot decode !!str `\(value)` as a !!\(type)")
+  static func resolve(tag: String, value: String, at mark: Mark) throws(Diagnostic) -> (ScalarKind, String) {
+    func refuse(_ type: String) -> Diagnostic {
+      Diagnostic(mark, "cannot decode !!str `\(value)` as a !!\(type)")
     }
     let plain = ScalarResolver.resolveCore(value)
     switch tag {
@@ -396,10 +396,10 @@ private struct TreeBuilder {
       return (.timestamp, value)
     case "tag:yaml.org,2002:binary":
       guard let bytes = Base64.decode(value) else {
-        throw SourceError(mark, "!!binary value contains invalid base64 data")
+        throw Diagnostic(mark, "!!binary value contains invalid base64 data")
       }
       guard let text = String(validating: bytes, as: UTF8.self) else {
-        throw SourceError(
+        throw Diagnostic(
           mark, "this !!binary value decodes to bytes that are not UTF-8; the reference writes them raw, which is not valid YAML")
       }
       try refuseControlCharacters(text, at: mark)
@@ -413,11 +413,11 @@ private struct TreeBuilder {
   /// DEL, the C1 controls other than NEL, and U+FFFE/U+FFFF; only a
   /// double-quoted escape or a `!!binary` value can put them in a value, as
   /// libyaml refuses them raw.
-  static func refuseControlCharacters(_ value: String, at mark: Mark) throws(SourceError) {
+  static func refuseControlCharacters(_ value: String, at mark: Mark) throws(Diagnostic) {
     for scalar in value.unicodeScalars {
       let code = scalar.value
       if code == 0x7F || (code >= 0x80 && code <= 0x9F && code != 0x85) || code == 0xFFFE || code == 0xFFFF {
-        throw SourceError(mark, "control characters are not allowed (U+\(String(code, radix: 16, uppercase: true).leftPadded(to: 4)))")
+        throw Diagnostic(mark, "control characters are not allowed (U+\(String(code, radix: 16, uppercase: true).leftPadded(to: 4)))")
       }
     }
   }

@@ -25,13 +25,13 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     let rendered: [UInt8]
     let expected: [UInt8]
-    do throws(SourceError) {
+    do throws(Diagnostic) {
       rendered = try Builder.render(try composition.build(directory))
       let limit = try composition.limits.totalBytes
       do throws(FileSystemError) {
         expected = try DiskFileSystem().readUserFile(golden, limit: limit)
       } catch {
-        throw SourceError(Mark(file: golden, line: 0, column: 0), "the golden file \(error.reason)")
+        throw Diagnostic(Mark(file: golden, line: 0, column: 0), "the golden file \(error.reason)")
       }
     } catch {
       Diagnostics.report(error)
@@ -41,7 +41,7 @@ struct CheckCommand: ParsableCommand {
     let diff = UnifiedDiff(
       old: String(decoding: expected, as: UTF8.self), new: String(decoding: rendered, as: UTF8.self),
       oldName: golden, newName: "mrgen build \(directory)")
-    do throws(SourceError) {
+    do throws(Diagnostic) {
       try OutputWriter.writeStandardOutput(Array(diff.text.utf8))
     } catch {
       Diagnostics.report(error)

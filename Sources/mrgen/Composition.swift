@@ -23,13 +23,13 @@ struct CompositionOptions: ParsableArguments {
 
   /// The build's bounds, the defaults changed by `--limit`.
   var limits: Limits {
-    get throws(SourceError) {
+    get throws(Diagnostic) {
       var limits = Limits()
       for assignment in limitAssignments {
         do throws(LimitError) {
           try limits.set(assignment)
         } catch {
-          throw SourceError(Mark(file: "--limit", line: 0, column: 0), error.message)
+          throw Diagnostic(Mark(file: "--limit", line: 0, column: 0), error.message)
         }
       }
       return limits
@@ -43,16 +43,16 @@ struct CompositionOptions: ParsableArguments {
   var composes: Bool { !selection.isEmpty || namespace != nil }
 
   /// The composition for `directory`, checked against the catalog of the tree above it.
-  func composition(for directory: String) throws(SourceError) -> Composition {
+  func composition(for directory: String) throws(Diagnostic) -> Composition {
     guard let root = Catalog.findRoot(from: directory) else {
-      throw SourceError(Mark(file: directory, line: 0, column: 0), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(directory)'")
+      throw Diagnostic(Mark(file: directory, line: 0, column: 0), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(directory)'")
     }
     let catalog = try Catalog.load(root: root)
     return try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog)
   }
 
   /// Builds `directory`, composed when options or a namespace are given; warnings go to stderr.
-  func build(_ directory: String) throws(SourceError) -> ResourceMap {
+  func build(_ directory: String) throws(Diagnostic) -> ResourceMap {
     var builder = Builder(limits: try limits)
     let resources: ResourceMap
     if composes {
@@ -61,7 +61,7 @@ struct CompositionOptions: ParsableArguments {
     } else {
       resources = try builder.build(directory)
     }
-    for warning in builder.warnings { Diagnostics.warn(warning) }
+    for warning in builder.warnings { Diagnostics.report(warning) }
     return resources
   }
 }
@@ -86,7 +86,7 @@ struct ComposeCommand: ParsableCommand {
   var destination: String = "."
 
   func run() throws {
-    do throws(SourceError) {
+    do throws(Diagnostic) {
       let text = try composition.composition(for: directory).kustomizationText(in: destination)
       try OutputWriter.writeStandardOutput(Array(text.utf8))
     } catch {
@@ -113,9 +113,9 @@ struct OptionsCommand: ParsableCommand {
   var resolve: String?
 
   func run() throws {
-    do throws(SourceError) {
+    do throws(Diagnostic) {
       guard let root = Catalog.findRoot(from: tree) else {
-        throw SourceError(Mark(file: tree, line: 0, column: 0), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(tree)'")
+        throw Diagnostic(Mark(file: tree, line: 0, column: 0), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(tree)'")
       }
       let catalog = try Catalog.load(root: root)
       let text: String

@@ -51,7 +51,7 @@ struct BuildFailure: Error {
 /// Writes diagnostics to stderr, one `path:line:column: error: message` each.
 /// A full stderr loses the message; a closed one ends mrgen by SIGPIPE, as it ends other tools.
 enum Diagnostics {
-  static func report(_ error: SourceError) {
+  static func report(_ error: Diagnostic) {
     warn("\(error)")
   }
 

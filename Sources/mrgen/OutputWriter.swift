@@ -16,7 +16,7 @@ struct OutputWriter {
   /// `-o`: nil for stdout.
   var destination: String?
 
-  func write(_ resources: ResourceMap) throws(SourceError) {
+  func write(_ resources: ResourceMap) throws(Diagnostic) {
     guard let destination else {
       try OutputWriter.writeStandardOutput(try Builder.render(resources))
       return
@@ -32,7 +32,7 @@ struct OutputWriter {
 
   /// All of `bytes` to stdout. A reader that went away ends mrgen as it ends
   /// other tools (SIGPIPE); any other failure is an error with its reason.
-  static func writeStandardOutput(_ bytes: [UInt8]) throws(SourceError) {
+  static func writeStandardOutput(_ bytes: [UInt8]) throws(Diagnostic) {
     do throws(WriteError) {
       try writeAll(STDOUT_FILENO, bytes)
     } catch {
@@ -40,7 +40,7 @@ struct OutputWriter {
         signal(SIGPIPE, SIG_DFL)
         raise(SIGPIPE)
       }
-      throw SourceError(Mark(file: "<stdout>", line: 0, column: 0), "cannot write to standard output: \(error.reason)")
+      throw Diagnostic(Mark(file: "<stdout>", line: 0, column: 0), "cannot write to standard output: \(error.reason)")
     }
   }
 
@@ -75,18 +75,18 @@ struct OutputWriter {
   /// file beside it; a link to one replaces the file it leads to, keeping the
   /// link. A FIFO or a device (`/dev/stdout`, `/dev/null`) is written through,
   /// never replaced.
-  static func writeFile(_ path: String, _ bytes: [UInt8]) throws(SourceError) {
+  static func writeFile(_ path: String, _ bytes: [UInt8]) throws(Diagnostic) {
     let at = Mark(file: path, line: 0, column: 0)
     var info = stat()
     if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-      guard info.st_mode & S_IFMT != S_IFDIR else { throw SourceError(at, "'\(path)' is a directory") }
+      guard info.st_mode & S_IFMT != S_IFDIR else { throw Diagnostic(at, "'\(path)' is a directory") }
       let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-      guard descriptor >= 0 else { throw SourceError(at, "cannot open '\(path)' for writing: \(String(cString: strerror(errno)))") }
+      guard descriptor >= 0 else { throw Diagnostic(at, "cannot open '\(path)' for writing: \(String(cString: strerror(errno)))") }
       defer { close(descriptor) }
       do throws(WriteError) {
         try writeAll(descriptor, bytes)
       } catch {
-        throw SourceError(at, "cannot write '\(path)': \(error.reason)")
+        throw Diagnostic(at, "cannot write '\(path)': \(error.reason)")
       }
       return
     }
@@ -97,7 +97,7 @@ struct OutputWriter {
     } catch .missing {
       target = path
     } catch {
-      throw SourceError(at, "cannot write '\(path)': it is a symbolic link that cannot be followed; write to its target, or remove it")
+      throw Diagnostic(at, "cannot write '\(path)': it is a symbolic link that cannot be followed; write to its target, or remove it")
     }
     let temporary = try TemporaryFile(beside: target, at: at)
     try temporary.write(bytes)
@@ -111,7 +111,7 @@ struct OutputWriter {
   /// an error before anything is written. Each file is rendered and written
   /// in turn (memory stays that of one resource), under a temporary name; all
   /// are renamed into place once every one is written.
-  func writeDirectory(_ directory: String, _ resources: ResourceMap) throws(SourceError) {
+  func writeDirectory(_ directory: String, _ resources: ResourceMap) throws(Diagnostic) {
     let at = Mark(file: directory, line: 0, column: 0)
     let names = try OutputWriter.fileNames(for: resources)
     if DiskFileSystem().kind(of: directory) == .missing {
@@ -125,7 +125,7 @@ struct OutputWriter {
       let final = Path.join(directory, name)
       var info = stat()
       if lstat(final, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
-        throw SourceError(resource.source, "cannot write '\(final)': a directory of that name is in the way")
+        throw Diagnostic(resource.source, "cannot write '\(final)': a directory of that name is in the way")
       }
       let temporary = try TemporaryFile(beside: final, at: at)
       written.append((temporary, final))
@@ -140,7 +140,7 @@ struct OutputWriter {
   /// kustomize's names: group, version and kind (the non-empty ones), then the
   /// name, lower-cased; prefixed with the namespace (`default` for none) when
   /// the resources span more than one.
-  static func fileNames(for resources: ResourceMap) throws(SourceError) -> [String] {
+  static func fileNames(for resources: ResourceMap) throws(Diagnostic) -> [String] {
     let namespaces = Set(resources.resources.map { $0.namespace.isEmpty ? "default" : $0.namespace })
     var taken: [String: Resource] = [:]
     var names: [String] = []
@@ -149,14 +149,14 @@ struct OutputWriter {
       var name = ([gvk.group, gvk.version, gvk.kind].filter { !$0.isEmpty }.joined(separator: "_") + "_" + resource.name).lowercased() + ".yaml"
       if namespaces.count > 1 { name = (resource.namespace.isEmpty ? "default" : resource.namespace).lowercased() + "_" + name }
       if name.contains("/") || name.contains("\0") {
-        throw SourceError(
+        throw Diagnostic(
           resource.source, "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name '\(name)' would hold '/' or NUL")
       }
       if name.utf8.count > 255 {
-        throw SourceError(resource.source, "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name is longer than 255 bytes")
+        throw Diagnostic(resource.source, "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name is longer than 255 bytes")
       }
       if let earlier = taken[name] {
-        throw SourceError(
+        throw Diagnostic(
           resource.source, "\(gvk.kind) '\(resource.name)' and the one from \(earlier.source) would both be written to '\(name)'")
       }
       taken[name] = resource
@@ -165,12 +165,12 @@ struct OutputWriter {
     return names
   }
 
-  static func makeDirectories(_ path: String, at mark: Mark) throws(SourceError) {
+  static func makeDirectories(_ path: String, at mark: Mark) throws(Diagnostic) {
     var current = path.hasPrefix("/") ? "/" : ""
     for part in path.split(separator: "/") {
       current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part
       if mkdir(current, 0o777) != 0, errno != EEXIST {
-        throw SourceError(mark, "cannot create the directory '\(current)': \(String(cString: strerror(errno)))")
+        throw Diagnostic(mark, "cannot create the directory '\(current)': \(String(cString: strerror(errno)))")
       }
     }
   }
@@ -193,13 +193,13 @@ final class TemporaryFile {
 
   /// Created with the mode (and, where allowed, the owner) of the file it will
   /// replace, so that replacing a 0600 file does not make it readable to others.
-  init(beside final: String, at mark: Mark) throws(SourceError) {
+  init(beside final: String, at mark: Mark) throws(Diagnostic) {
     self.mark = mark
     let directory = final.contains("/") ? String(final[..<final.lastIndex(of: "/")!]) : "."
     var template = Array("\(directory.isEmpty ? "/" : directory)/.mrgen-XXXXXX".utf8CString)
     descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard descriptor >= 0 else {
-      throw SourceError(mark, "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))")
+      throw Diagnostic(mark, "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))")
     }
     path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     var existing = stat()
@@ -212,12 +212,12 @@ final class TemporaryFile {
     }
   }
 
-  func write(_ bytes: [UInt8]) throws(SourceError) {
+  func write(_ bytes: [UInt8]) throws(Diagnostic) {
     do throws(OutputWriter.WriteError) {
       try OutputWriter.writeAll(descriptor, bytes)
     } catch {
       remove()
-      throw SourceError(mark, "cannot write '\(path)': \(error.reason)")
+      throw Diagnostic(mark, "cannot write '\(path)': \(error.reason)")
     }
     // Some file systems (NFS, quotas) report a failed write only when the file is closed.
     let closed = close(descriptor)
@@ -225,15 +225,15 @@ final class TemporaryFile {
     if closed != 0 {
       let reason = String(cString: strerror(errno))
       remove()
-      throw SourceError(mark, "cannot write '\(path)': \(reason)")
+      throw Diagnostic(mark, "cannot write '\(path)': \(reason)")
     }
   }
 
-  func rename(to final: String) throws(SourceError) {
+  func rename(to final: String) throws(Diagnostic) {
     guard systemRename(path, final) == 0 else {
       let reason = String(cString: strerror(errno))
       remove()
-      throw SourceError(mark, "cannot write '\(final)': \(reason)")
+      throw Diagnostic(mark, "cannot write '\(final)': \(reason)")
     }
   }
 

@@ -6,8 +6,8 @@ import YAML
 @Suite struct EngineErrorTests {
   static let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n"
 
-  func failure(_ files: [String: String], at root: String = ".") -> SourceError? {
-    #expect(throws: SourceError.self) { try render(files, at: root) }
+  func failure(_ files: [String: String], at root: String = ".") -> Diagnostic? {
+    #expect(throws: Diagnostic.self) { try render(files, at: root) }
   }
 
   @Test func malformedYAML() {
@@ -38,7 +38,7 @@ import YAML
     let error = failure(["a/kustomization.yaml": "resources:\n- ../b\n", "b/kustomization.yaml": "resources:\n- ../a\n"], at: "a")
     #expect(error?.mark.file == "b/kustomization.yaml")
     #expect(error?.message.hasPrefix("cycle") == true)
-    #expect(error?.notes.first?.contains("a/kustomization.yaml:2:3: note: included from here") == true)
+    #expect(error?.notes.first?.description.contains("a/kustomization.yaml:2:3: note: included from here") == true)
   }
 
   @Test func duplicateID() {

@@ -100,7 +100,7 @@ import YAML
       (["kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [novalue]\n"], "kustomization.yaml", 3, "expected key=value"),
     ]
     for (files, file, line, message) in cases {
-      let error = #expect(throws: SourceError.self) { try render(files) }
+      let error = #expect(throws: Diagnostic.self) { try render(files) }
       #expect(error?.mark.file == file)
       #expect(error?.mark.line == line)
       #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
@@ -113,7 +113,7 @@ import YAML
         "kustomization.yaml": Array("configMapGenerator:\n- name: c\n  envs: [a.env]\n".utf8),
         "a.env": [0x41, 0x3D, 0x31, 0x0A, 0x42, 0x3D, 0xFF, 0x0A],
       ]))
-    let error = #expect(throws: SourceError.self) { try builder.build(".") }
+    let error = #expect(throws: Diagnostic.self) { try builder.build(".") }
     #expect(error?.mark == Mark(file: "a.env", line: 2, column: 1))
   }
 }

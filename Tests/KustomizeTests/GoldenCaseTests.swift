@@ -26,8 +26,8 @@ import YAML
     let expectedOutput = FileManager.default.contents(atPath: directory + "/expected.yaml")
     let expectedError = FileManager.default.contents(atPath: directory + "/expected-error.txt")
     var builder = Builder()
-    let result: Result<[UInt8], SourceError>
-    do throws(SourceError) {
+    let result: Result<[UInt8], Diagnostic>
+    do throws(Diagnostic) {
       result = .success(try Builder.render(try builder.build(directory)))
     } catch {
       result = .failure(error)

@@ -85,7 +85,7 @@ import YAML
     let (base, root) = try Self.tree(kustomization)
     defer { try? FileManager.default.removeItem(at: base) }
     var builder = Builder()
-    let error = #expect(throws: SourceError.self, "\(field): \(entry)") {
+    let error = #expect(throws: Diagnostic.self, "\(field): \(entry)") {
       _ = try Builder.render(try builder.build(root))
     }
     #expect(error?.mark.file == root + "/kustomization.yaml", "\(field): \(entry): \(String(describing: error))")
@@ -116,7 +116,7 @@ import YAML
     default: try FileManager.default.createSymbolicLink(atPath: file, withDestinationPath: "gone.yaml")
     }
     var builder = Builder()
-    let error = #expect(throws: SourceError.self) { _ = try builder.build(root) }
+    let error = #expect(throws: Diagnostic.self) { _ = try builder.build(root) }
     #expect(error?.message.contains(refusal) == true, "\(String(describing: error))")
     #expect(error?.description.contains(Self.secret) == false)
   }
@@ -137,7 +137,7 @@ import YAML
     try "kind: Component\nresources: []\n".write(toFile: base.path + "/outside/kustomization.yaml", atomically: true, encoding: .utf8)
     try "resources:\n- root\n".write(toFile: base.path + "/kustomization.yaml", atomically: true, encoding: .utf8)
     var builder = Builder()
-    let error = #expect(throws: SourceError.self) { _ = try builder.build(root) }
+    let error = #expect(throws: Diagnostic.self) { _ = try builder.build(root) }
     #expect(error?.mark.line == 2, "\(String(describing: error))")
     #expect(error?.message.contains(refusal) == true, "\(String(describing: error))")
   }

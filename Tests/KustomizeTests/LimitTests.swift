@@ -7,7 +7,7 @@ import YAML
 @Suite struct LimitTests {
   static let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: NAME\n"
 
-  static func build(_ files: [String: String], _ change: (inout Limits) -> Void) throws(SourceError) -> String {
+  static func build(_ files: [String: String], _ change: (inout Limits) -> Void) throws(Diagnostic) -> String {
     var limits = Limits()
     change(&limits)
     var builder = Builder(fileSystem: MemoryFileSystem(files), limits: limits)
@@ -38,7 +38,7 @@ import YAML
     var limits = Limits()
     try limits.set(limit)
     var builder = Builder(fileSystem: MemoryFileSystem(files), limits: limits)
-    let error = #expect(throws: SourceError.self, "\(what)") { _ = try builder.build(".") }
+    let error = #expect(throws: Diagnostic.self, "\(what)") { _ = try builder.build(".") }
     let text = String(describing: error)
     #expect(text.contains(location), "\(what): \(text)")
     #expect(text.contains(message), "\(what): \(text)")

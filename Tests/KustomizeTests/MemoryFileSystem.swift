@@ -2,7 +2,7 @@ import Kustomize
 import YAML
 
 /// Builds an in-memory tree and returns the rendered stream.
-func render(_ files: [String: String], at root: String = ".") throws(SourceError) -> String {
+func render(_ files: [String: String], at root: String = ".") throws(Diagnostic) -> String {
   var builder = Builder(fileSystem: MemoryFileSystem(files))
   return String(decoding: try Builder.render(try builder.build(root)), as: UTF8.self)
 }

@@ -39,7 +39,7 @@ func document(_ text: String) throws -> Node {
 
   @Test func testOperation() throws {
     #expect(try apply("- {op: test, path: /a/b, value: 1}") == (try Emitter().emitString([try document(Self.base)])))
-    #expect(throws: SourceError.self) { try apply("- {op: test, path: /a/b, value: 2}") }
+    #expect(throws: Diagnostic.self) { try apply("- {op: test, path: /a/b, value: 2}") }
   }
 
   @Test func pointerEscapes() throws {
@@ -48,13 +48,13 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func badPointersAreErrorsWithTheOperationsLine() throws {
-    let error = #expect(throws: SourceError.self) {
+    let error = #expect(throws: Diagnostic.self) {
       try apply("- {op: add, path: /a/b, value: 1}\n- {op: remove, path: /nope/deeper}")
     }
     #expect(error?.mark.line == 2)
-    #expect(throws: SourceError.self) { try apply("- {op: add, path: /a/list/9, value: 1}") }
-    #expect(throws: SourceError.self) { try apply("- {op: add, path: no-slash, value: 1}") }
-    #expect(throws: SourceError.self) { try apply("- {op: frobnicate, path: /a}") }
+    #expect(throws: Diagnostic.self) { try apply("- {op: add, path: /a/list/9, value: 1}") }
+    #expect(throws: Diagnostic.self) { try apply("- {op: add, path: no-slash, value: 1}") }
+    #expect(throws: Diagnostic.self) { try apply("- {op: frobnicate, path: /a}") }
   }
 
   @Test func yamlValuesReadAsYAML11() throws {
@@ -204,7 +204,7 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func missingSourceNamesTheLine() throws {
-    let error = #expect(throws: SourceError.self) {
+    let error = #expect(throws: Diagnostic.self) {
       try build("- source: {kind: ConfigMap, name: nothere}\n  targets: [{select: {kind: Deployment}}]\n")
     }
     #expect(error?.mark.file == "kustomization.yaml")

@@ -17,7 +17,7 @@ import YAML
     try "resources:\n- inside.yaml\n".write(to: app.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
 
     var builder = Builder()
-    let error = #expect(throws: SourceError.self) { try builder.build(app.path) }
+    let error = #expect(throws: Diagnostic.self) { try builder.build(app.path) }
     #expect(error?.mark.line == 2)
     #expect(error?.message.contains("outside the kustomization's directory") == true)
   }

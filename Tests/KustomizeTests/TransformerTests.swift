@@ -60,7 +60,7 @@ import YAML
       kind: ConfigMap
       metadata: {name: a, namespace: y}
       """)
-    #expect(throws: SourceError.self) { try NamespaceTransformer(namespace: "z").apply(to: &map) }
+    #expect(throws: Diagnostic.self) { try NamespaceTransformer(namespace: "z").run(on: &map) }
   }
 }
 
@@ -173,7 +173,7 @@ import YAML
 
   @Test func noMatchIsAnError() throws {
     var map = try resources("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n")
-    #expect(throws: SourceError.self) {
+    #expect(throws: Diagnostic.self) {
       try ReplicaTransformer(replica: .init(name: "web", count: 4, mark: .generated)).apply(to: &map)
     }
   }

@@ -30,7 +30,7 @@ enum Tree {
     do {
       try body()
       return nil
-    } catch let error as SourceError {
+    } catch let error as Diagnostic {
       return error.message
     } catch {
       return "\(error)"

@@ -74,7 +74,7 @@ struct Contract {
   static func load(_ file: String) throws -> Contract {
     let text = try String(contentsOfFile: file, encoding: .utf8)
     guard let root = try Parser().parse(text, file: file).first?.mapping else {
-      throw SourceError(Mark(file: file, line: 1, column: 1), "a contract is a mapping")
+      throw Diagnostic(Mark(file: file, line: 1, column: 1), "a contract is a mapping")
     }
     let environment = root["environment"]?.mapping
     return Contract(

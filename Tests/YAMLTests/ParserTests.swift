@@ -21,7 +21,7 @@ import YAML
   }
 
   @Test func malformedYAMLNamesItsLine() throws {
-    let error = #expect(throws: SourceError.self) {
+    let error = #expect(throws: Diagnostic.self) {
       try Parser().parse("a: 1\nb:\n  c: 2\n d: 3\n", file: "bad.yaml")
     }
     #expect(error?.mark.file == "bad.yaml")
@@ -46,7 +46,7 @@ import YAML
       source += "\(level): &\(level) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
       previous = level
     }
-    let error = #expect(throws: SourceError.self) { try Parser().parse(source, file: "laughs.yaml") }
+    let error = #expect(throws: Diagnostic.self) { try Parser().parse(source, file: "laughs.yaml") }
     #expect(error?.message.contains("aliases expand to more than") == true)
   }
 
@@ -58,7 +58,7 @@ import YAML
   }
 
   @Test func duplicateKeysAreRejected() throws {
-    let error = #expect(throws: SourceError.self) { try Parser().parse("a: 1\na: 2\n", file: "dup.yaml") }
+    let error = #expect(throws: Diagnostic.self) { try Parser().parse("a: 1\na: 2\n", file: "dup.yaml") }
     #expect(error?.mark.line == 2)
   }
 

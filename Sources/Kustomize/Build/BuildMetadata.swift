@@ -31,6 +31,19 @@ struct BuildMetadata {
     }
   }
 
+  /// kustomize keeps its build state in annotations and removes it at the
+  /// end, taking an annotations map that is then empty (or was null) with it.
+  static func dropEmptyAnnotations(_ resources: ResourceMap) {
+    for resource in resources.resources {
+      guard let metadata = resource.metadata, let annotations = metadata["annotations"] else { continue }
+      switch annotations {
+      case .mapping(let map) where map.entries.isEmpty: metadata["annotations"] = nil
+      case .scalar(let scalar) where scalar.kind == .null: metadata["annotations"] = nil
+      default: break
+      }
+    }
+  }
+
   /// The YAML kustomize writes for an origin, fields in its order.
   func text(_ origin: Resource.Origin, indent: String) -> String {
     switch origin {

@@ -20,23 +20,23 @@ public struct Loader {
   }
 
   /// The kustomization file in a directory, which must itself be a regular file inside it.
-  public func kustomizationFile(in directory: String, requestedAt mark: Mark?) throws(SourceError) -> String {
+  public func kustomizationFile(in directory: String, requestedAt mark: Mark?) throws(Diagnostic) -> String {
     let found = Loader.kustomizationFileNames.map { Path.join(directory, $0) }.filter {
       fileSystem.kind(of: $0) != .missing
     }
     let at = mark ?? Mark(file: directory, line: 0, column: 0)
     if found.count > 1 {
-      throw SourceError(at, "found several kustomization files in '\(directory)': \(found.joined(separator: ", "))")
+      throw Diagnostic(at, "found several kustomization files in '\(directory)': \(found.joined(separator: ", "))")
     }
     guard let file = found.first else {
-      throw SourceError(
+      throw Diagnostic(
         at, "no kustomization file in '\(directory)' (looked for \(Loader.kustomizationFileNames.joined(separator: ", ")))")
     }
     return file
   }
 
   /// Reads and decodes the kustomization of a directory.
-  public func loadKustomization(in directory: String, requestedAt mark: Mark?) throws(SourceError) -> (Kustomization, [String]) {
+  public func loadKustomization(in directory: String, requestedAt mark: Mark?) throws(Diagnostic) -> (Kustomization, [Diagnostic]) {
     let file = try kustomizationFile(in: directory, requestedAt: mark)
     let at = mark ?? Mark(file: file, line: 0, column: 0)
     let name = mark == nil ? "the kustomization file" : "the kustomization file '\(file)'"
@@ -46,44 +46,44 @@ public struct Loader {
     let documents = try parse(bytes, file: file, lastDuplicateKeyWins: true, firstDocumentOnly: true)
     var decoder = KustomizationDecoder(file: file, directory: directory)
     let kustomization = try decoder.decode(documents)
-    return (kustomization, decoder.warnings.map { "\(file): warning: \($0)" })
+    return (kustomization, decoder.warnings)
   }
 
   /// The real location of a kustomization directory; one that cannot be resolved is refused.
-  public func realDirectory(_ directory: String, at mark: Mark) throws(SourceError) -> String {
+  public func realDirectory(_ directory: String, at mark: Mark) throws(Diagnostic) -> String {
     do {
       return try fileSystem.realPath(Path.normalize(directory))
     } catch {
-      throw SourceError(mark, "the directory '\(directory)' \(error.reason)")
+      throw Diagnostic(mark, "the directory '\(directory)' \(error.reason)")
     }
   }
 
   /// The bytes of the file a kustomization's entry names, relative to the
   /// kustomization's directory and confined to it. `what` names the field in messages.
-  public func readEntry(_ entry: Located<String>, in directory: String, what: String) throws(SourceError) -> (file: String, bytes: [UInt8]) {
+  public func readEntry(_ entry: Located<String>, in directory: String, what: String) throws(Diagnostic) -> (file: String, bytes: [UInt8]) {
     let file = Path.join(directory, entry.value)
     let root = try realDirectory(directory, at: entry.mark)
     return (file, try read(file, root: root, named: "\(what) '\(entry.value)'", at: entry.mark))
   }
 
   /// The YAML documents of the file an entry names.
-  public func parseEntry(_ entry: Located<String>, in directory: String, what: String) throws(SourceError) -> (file: String, documents: [Node]) {
+  public func parseEntry(_ entry: Located<String>, in directory: String, what: String) throws(Diagnostic) -> (file: String, documents: [Node]) {
     let (file, bytes) = try readEntry(entry, in: directory, what: what)
     return (file, try parse(bytes, file: file))
   }
 
   /// One bounded, confined read; the total for the build is bounded too.
-  func read(_ file: String, root: String, named name: String, at mark: Mark) throws(SourceError) -> [UInt8] {
+  func read(_ file: String, root: String, named name: String, at mark: Mark) throws(Diagnostic) -> [UInt8] {
     let bytes: [UInt8]
     do {
       bytes = try fileSystem.readFile(file, within: root, limit: limits.fileBytes)
     } catch .missing {
-      throw SourceError(mark, "\(name) not found: no file at '\(file)'")
+      throw Diagnostic(mark, "\(name) not found: no file at '\(file)'")
     } catch {
-      throw SourceError(mark, "\(name) \(error.reason)")
+      throw Diagnostic(mark, "\(name) \(error.reason)")
     }
     guard budget.spend(bytes.count) else {
-      throw SourceError(
+      throw Diagnostic(
         mark,
         "reading \(name) takes the build past its limit of \(Limits.describe(bytes: limits.totalBytes)) read in all (raise it with --limit total-bytes=SIZE)")
     }
@@ -91,7 +91,7 @@ public struct Loader {
   }
 
   public func parse(_ bytes: [UInt8], file: String, lastDuplicateKeyWins: Bool = false, firstDocumentOnly: Bool = false)
-    throws(SourceError) -> [Node]
+    throws(Diagnostic) -> [Node]
   {
     var parser = Parser()
     parser.limits = limits.parser
@@ -110,14 +110,14 @@ public struct Loader {
   /// `resources:` or `components:`. As in kustomize, it may lie outside the
   /// current root but may not be absolute, and may not be (or contain) a
   /// directory whose kustomization is being built: that would be a cycle.
-  public func checkIncludedDirectory(_ entry: Located<String>, path: String, visiting: [String], what: String) throws(SourceError) {
+  public func checkIncludedDirectory(_ entry: Located<String>, path: String, visiting: [String], what: String) throws(Diagnostic) {
     if entry.value.hasPrefix("/") {
-      throw SourceError(
+      throw Diagnostic(
         entry.mark, "\(what) '\(entry.value)' is an absolute directory; kustomize accepts only relative paths to kustomization directories")
     }
     let real = try realDirectory(path, at: entry.mark)
     if let visited = visiting.first(where: { Path.isWithin($0, root: real) }) {
-      throw SourceError(
+      throw Diagnostic(
         entry.mark,
         visited == real
           ? "cycle: \(what) '\(entry.value)' is the directory of a kustomization already being built"
@@ -126,7 +126,7 @@ public struct Loader {
   }
 
   /// The resources in one file: every non-empty document, `List`s expanded.
-  public func loadResources(_ entry: Located<String>, in directory: String) throws(SourceError) -> [Resource] {
+  public func loadResources(_ entry: Located<String>, in directory: String) throws(Diagnostic) -> [Resource] {
     let (file, documents) = try parseEntry(entry, in: directory, what: "resource")
     var resources: [Resource] = []
     var pending = documents
@@ -134,7 +134,7 @@ public struct Loader {
     while let document = pending.popLast() {
       if document.isNull { continue }
       guard case .mapping(let object) = document else {
-        throw SourceError(document.mark, "a resource must be a map, not \(NodeDecoding.describe(document))")
+        throw Diagnostic(document.mark, "a resource must be a map, not \(NodeDecoding.describe(document))")
       }
       if object.entries.isEmpty { continue }
       let kind = object["kind"]?.scalar?.value ?? ""
@@ -145,7 +145,7 @@ public struct Loader {
         continue
       }
       if kind.isEmpty {
-        throw SourceError(object.mark, "resource has no 'kind'")
+        throw Diagnostic(object.mark, "resource has no 'kind'")
       }
       // A list kind without items is kept as it is, name or none, as kustomize keeps it
       // (with the metadata map it writes for every object).
@@ -154,7 +154,7 @@ public struct Loader {
       let resource = Resource(object: object, source: object.mark)
       resource.origin = .file(file)
       if resource.name.isEmpty, !unnamedList {
-        throw SourceError(object.mark, "\(kind) has no 'metadata.name'")
+        throw Diagnostic(object.mark, "\(kind) has no 'metadata.name'")
       }
       resources.append(resource)
     }

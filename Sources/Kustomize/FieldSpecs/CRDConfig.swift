@@ -7,15 +7,15 @@ import YAML
 /// `x-kubernetes-annotation` takes common annotations, `x-kubernetes-identity`
 /// takes the name prefix.
 enum CRDConfig {
-  static func config(from document: Node, at mark: Mark) throws(SourceError) -> TransformerConfig {
+  static func config(from document: Node, at mark: Mark) throws(Diagnostic) -> TransformerConfig {
     guard case .mapping(let definitions) = document else {
-      throw SourceError(mark, "a crds file must map type names to their schemas")
+      throw Diagnostic(mark, "a crds file must map type names to their schemas")
     }
     var config = TransformerConfig.empty
     for entry in definitions.entries {
       // kustomize decodes the file as a map of OpenAPI definitions: each one an object (or null).
       if !entry.value.isNull && entry.value.mapping == nil {
-        throw SourceError(
+        throw Diagnostic(
           entry.value.mark, "'\(entry.key.value)' must be an OpenAPI definition (a map), not \(NodeDecoding.describe(entry.value))")
       }
       guard let properties = properties(of: entry.value),
@@ -35,7 +35,7 @@ enum CRDConfig {
   static func collect(
     _ typeName: String, kind: GVK, path: [String], definitions: Mapping, visited: inout Set<String>,
     into config: inout TransformerConfig
-  ) throws(SourceError) {
+  ) throws(Diagnostic) {
     guard let definition = definitions[typeName], let properties = properties(of: definition),
       visited.insert(typeName).inserted
     else { return }

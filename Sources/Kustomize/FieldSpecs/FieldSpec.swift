@@ -67,14 +67,14 @@ public struct FieldSpec: Sendable {
   /// for every place the path reaches; creates missing fields on the way when
   /// the spec says `create` and `creating` says what the last one is.
   public func visit(
-    _ object: Mapping, creating: Creation?, _ body: (Mapping, Int) throws(SourceError) -> Void
-  ) throws(SourceError) {
+    _ object: Mapping, creating: Creation?, _ body: (Mapping, Int) throws(Diagnostic) -> Void
+  ) throws(Diagnostic) {
     try visit(.mapping(object), depth: 0, creating: create ? creating : nil, body)
   }
 
   private func visit(
-    _ node: Node, depth: Int, creating: Creation?, _ body: (Mapping, Int) throws(SourceError) -> Void
-  ) throws(SourceError) {
+    _ node: Node, depth: Int, creating: Creation?, _ body: (Mapping, Int) throws(Diagnostic) -> Void
+  ) throws(Diagnostic) {
     switch node {
     case .sequence(let sequence):
       for item in sequence.items { try visit(item, depth: depth, creating: creating, body) }
@@ -101,18 +101,18 @@ public struct FieldSpec: Sendable {
         let value = mapping.entries[found].value
         if value.isNull { return }
         if case .scalar = value {
-          throw SourceError(value.mark, "expected a map or a list at '\(name)' on the way to '\(pathText)'")
+          throw Diagnostic(value.mark, "expected a map or a list at '\(name)' on the way to '\(pathText)'")
         }
         try visit(value, depth: depth + 1, creating: creating, body)
       }
     case .scalar(let scalar):
       if scalar.kind == .null { return }
-      throw SourceError(scalar.mark, "expected a map or a list on the way to '\(pathText)'")
+      throw Diagnostic(scalar.mark, "expected a map or a list on the way to '\(pathText)'")
     }
   }
 
   /// Reads a field spec written in a kustomization (`fields:` of `labels`).
-  static func decode(_ node: Node) throws(SourceError) -> FieldSpec {
+  static func decode(_ node: Node) throws(Diagnostic) -> FieldSpec {
     guard case .mapping(let mapping) = node else {
       throw NodeDecoding.mismatch("fields", node, expected: "a map")
     }

@@ -57,15 +57,15 @@ public struct TransformerConfig: Sendable {
   }
 
   /// Reads a `configurations:` file.
-  static func decode(_ documents: [Node]) throws(SourceError) -> TransformerConfig {
+  static func decode(_ documents: [Node]) throws(Diagnostic) -> TransformerConfig {
     var config = TransformerConfig.empty
     for document in documents where !document.isNull {
       guard case .mapping(let map) = document else {
-        throw SourceError(document.mark, "a transformer configuration must be a map of field spec lists")
+        throw Diagnostic(document.mark, "a transformer configuration must be a map of field spec lists")
       }
       for entry in map.entries {
         let section = NodeDecoding.fieldName(entry.key.value, among: sections)
-        func specs() throws(SourceError) -> [FieldSpec] {
+        func specs() throws(Diagnostic) -> [FieldSpec] {
           var result: [FieldSpec] = []
           for item in try NodeDecoding.list(entry.value, field: section) { result.append(try FieldSpec.decode(item)) }
           return result
@@ -88,14 +88,14 @@ public struct TransformerConfig: Sendable {
         case "nameSuffix":
           config.nameSuffix += try specs().filter { $0.path != ["metadata", "name"] }
         default:
-          throw SourceError(entry.key.mark, "unknown field '\(entry.key.value)' in a transformer configuration")
+          throw Diagnostic(entry.key.mark, "unknown field '\(entry.key.value)' in a transformer configuration")
         }
       }
     }
     return config
   }
 
-  static func decodeNameReference(_ node: Node) throws(SourceError) -> NameReferenceSpecs.Entry {
+  static func decodeNameReference(_ node: Node) throws(Diagnostic) -> NameReferenceSpecs.Entry {
     guard case .mapping(let map) = node else { throw NodeDecoding.mismatch("nameReference", node, expected: "a map") }
     let allowed = ["group", "version", "kind", "fieldSpecs"]
     try NodeDecoding.checkKeys(map, allowed: Set(allowed), in: "nameReference")

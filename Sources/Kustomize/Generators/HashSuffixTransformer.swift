@@ -5,17 +5,14 @@ import YAML
 /// names of generated ConfigMaps and Secrets, so that a change of content rolls
 /// the workloads that use them. References follow in the name-reference pass.
 public struct HashSuffixTransformer: Transformer {
+  public var action: String { "adding content hashes to generated names" }
+
   public init() {}
 
-  public func apply(to resources: inout ResourceMap) throws(SourceError) {
-    var changed = false
+  public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     for resource in resources.resources where resource.needsHashSuffix {
-      let hash = ContentHash.of(resource)
-      resource.storePreviousID()
-      resource.setName("\(resource.name)-\(hash)")
-      changed = true
+      resources.rename(resource, to: "\(resource.name)-\(ContentHash.of(resource))")
     }
-    if changed { try resources.reindex(after: "adding content hashes to generated names") }
   }
 }
 

@@ -2,9 +2,19 @@ import YAML
 
 /// Reads a generator's key-value sources as kustomize does: env files first,
 /// then literals, then files; a repeated key is an error.
+///
+/// What the reference accepts silently but the API server would refuse, or
+/// what is likely a mistake, becomes a warning: a key that is not a valid
+/// ConfigMap or Secret key, an env-file line without `=`.
 struct KeyValueLoader {
   let loader: Loader
   let directory: String
+  private(set) var warnings: [Diagnostic] = []
+
+  init(loader: Loader, directory: String) {
+    self.loader = loader
+    self.directory = directory
+  }
 
   struct Pair {
     var key: String
@@ -12,23 +22,43 @@ struct KeyValueLoader {
     var mark: Mark
   }
 
-  func load(_ generator: Kustomization.Generator, kind: String) throws(SourceError) -> [Pair] {
+  mutating func load(_ generator: Kustomization.Generator, kind: String) throws(Diagnostic) -> [Pair] {
     var pairs: [Pair] = []
     for env in generator.envs { pairs += try envPairs(env) }
     for literal in generator.literals { pairs.append(try literalPair(literal)) }
     for file in generator.files { pairs.append(try filePair(file)) }
     var seen: Set<String> = []
-    for pair in pairs where !seen.insert(pair.key).inserted {
-      throw SourceError(pair.mark, "\(kind.lowercased()) \(generator.name) illegally repeats the key `\(pair.key)`")
+    for pair in pairs {
+      guard seen.insert(pair.key).inserted else {
+        throw Diagnostic(pair.mark, "\(kind.lowercased()) \(generator.name) illegally repeats the key `\(pair.key)`")
+      }
+      if !KeyValueLoader.isValidKey(pair.key) {
+        warnings.append(
+          .warning(
+            pair.mark,
+            "'\(pair.key)' is not a valid \(kind) key (at most 253 of letters, digits, '-', '_' and '.'); the API server will refuse \(kind) '\(generator.name)'"
+          ))
+      }
     }
     return pairs
   }
 
+  /// The API server's rule for ConfigMap and Secret keys.
+  static func isValidKey(_ key: String) -> Bool {
+    let utf8 = key.utf8
+    guard !utf8.isEmpty, utf8.count <= 253, key != ".", key != ".." else { return false }
+    return utf8.allSatisfy { byte in
+      (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        || byte == UInt8(ascii: ".")
+    }
+  }
+
   /// `key=value`; quotes around the value are dropped.
-  func literalPair(_ literal: Located<String>) throws(SourceError) -> Pair {
+  func literalPair(_ literal: Located<String>) throws(Diagnostic) -> Pair {
     let text = literal.value
     guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-      throw SourceError(literal.mark, "invalid literal source '\(text)', expected key=value")
+      throw Diagnostic(literal.mark, "invalid literal source '\(text)', expected key=value")
     }
     let key = String(text[..<equals])
     var value = Substring(text[text.index(after: equals)...])
@@ -39,7 +69,7 @@ struct KeyValueLoader {
   }
 
   /// `path` (the key is the file's name) or `key=path`.
-  func filePair(_ source: Located<String>) throws(SourceError) -> Pair {
+  func filePair(_ source: Located<String>) throws(Diagnostic) -> Pair {
     let text = source.value
     var key: String
     var path: String
@@ -52,16 +82,16 @@ struct KeyValueLoader {
       key = String(parts[0])
       path = String(parts[1])
       guard !key.isEmpty, !path.isEmpty else {
-        throw SourceError(source.mark, "key names or file paths cannot be empty in '\(text)'")
+        throw Diagnostic(source.mark, "key names or file paths cannot be empty in '\(text)'")
       }
     default:
-      throw SourceError(source.mark, "key names or file paths cannot contain '=': '\(text)'")
+      throw Diagnostic(source.mark, "key names or file paths cannot contain '=': '\(text)'")
     }
     return Pair(key: key, value: try read(path, entry: source), mark: source.mark)
   }
 
   /// The loader confines the file to the root and refuses a directory like any other non-regular file.
-  func read(_ path: String, entry: Located<String>) throws(SourceError) -> [UInt8] {
+  func read(_ path: String, entry: Located<String>) throws(Diagnostic) -> [UInt8] {
     try loader.readEntry(Located(path, mark: entry.mark), in: directory, what: "file").bytes
   }
 
@@ -69,7 +99,7 @@ struct KeyValueLoader {
   /// leading white space dropped; the value kept as written, quotes included.
   /// A line without `=` is a key with an empty value, as the reference writes
   /// it: mrgen never reads its own environment into a render.
-  func envPairs(_ env: Located<String>) throws(SourceError) -> [Pair] {
+  mutating func envPairs(_ env: Located<String>) throws(Diagnostic) -> [Pair] {
     let bytes = try read(env.value, entry: env)
     let file = Path.join(directory, env.value)
     var pairs: [Pair] = []
@@ -79,7 +109,7 @@ struct KeyValueLoader {
       if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
       let mark = Mark(file: file, line: lineNumber, column: 1)
       guard let text = String(validating: line, as: UTF8.self) else {
-        throw SourceError(mark, "line \(lineNumber) of env file '\(env.value)' is not valid UTF-8")
+        throw Diagnostic(mark, "line \(lineNumber) of env file '\(env.value)' is not valid UTF-8")
       }
       var content = Substring(text)
       if lineNumber == 1, content.hasPrefix("\u{FEFF}") { content = content.dropFirst() }
@@ -93,6 +123,8 @@ struct KeyValueLoader {
       } else {
         key = content
         value = ""
+        warnings.append(
+          .warning(mark, "line \(lineNumber) of env file '\(env.value)' has no '=': the whole line becomes a key with an empty value (mrgen never reads its environment)"))
       }
       if key.isEmpty { continue }
       pairs.append(Pair(key: String(key), value: Array(value.utf8), mark: mark))

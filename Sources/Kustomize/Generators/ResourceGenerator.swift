@@ -6,14 +6,17 @@ struct ResourceGenerator {
   enum Kind: String {
     case configMap = "ConfigMap"
     case secret = "Secret"
+
+    /// kustomize's name for the generator, as `buildMetadata` records it.
+    var builtinKind: String { self == .configMap ? "ConfigMapGenerator" : "SecretGenerator" }
   }
 
   let kind: Kind
   let generator: Kustomization.Generator
   let options: Kustomization.GeneratorOptions
 
-  func generate(using loader: KeyValueLoader) throws(SourceError) -> Resource {
-    let pairs = try loader.load(generator, kind: kind.rawValue)
+  /// The ConfigMap or Secret holding `pairs`, read from the entry's sources.
+  func generate(from pairs: [KeyValueLoader.Pair]) -> Resource {
     let mark = generator.mark
     let object = Mapping(mark: mark)
     object["apiVersion"] = .scalar(.string("v1", mark: mark))

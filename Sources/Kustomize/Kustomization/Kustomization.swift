@@ -195,6 +195,8 @@ public struct Kustomization: Sendable {
     public var orderFirst: [String]?
     public var orderLast: [String]?
     public var mark: Mark
+    /// Whether the file gave `order` (it must).
+    var orderGiven = false
 
     public init(order: Order, orderFirst: [String]? = nil, orderLast: [String]? = nil, mark: Mark) {
       self.order = order

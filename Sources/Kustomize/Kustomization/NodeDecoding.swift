@@ -28,23 +28,23 @@ enum NodeDecoding {
     }
   }
 
-  static func mismatch(_ field: String, _ node: Node, expected: String) -> SourceError {
-    SourceError(node.mark, "'\(field)' must be \(expected), not \(describe(node))")
+  static func mismatch(_ field: String, _ node: Node, expected: String) -> Diagnostic {
+    Diagnostic(node.mark, "'\(field)' must be \(expected), not \(describe(node))")
   }
 
   /// A string; timestamps written without quotes read as their text.
-  static func string(_ node: Node, field: String) throws(SourceError) -> String {
+  static func string(_ node: Node, field: String) throws(Diagnostic) -> String {
     guard case .scalar(let scalar) = node, kind(scalar) == .string || kind(scalar) == .timestamp else {
       throw mismatch(field, node, expected: "a string")
     }
     return scalar.value
   }
 
-  static func optionalString(_ node: Node, field: String) throws(SourceError) -> String? {
+  static func optionalString(_ node: Node, field: String) throws(Diagnostic) -> String? {
     node.isNull ? nil : try string(node, field: field)
   }
 
-  static func bool(_ node: Node, field: String) throws(SourceError) -> Bool {
+  static func bool(_ node: Node, field: String) throws(Diagnostic) -> Bool {
     if node.isNull { return false }
     guard case .scalar(let scalar) = node, kind(scalar) == .bool else {
       throw mismatch(field, node, expected: "true or false")
@@ -52,7 +52,7 @@ enum NodeDecoding {
     return ScalarResolver.yaml11BoolValue(scalar.value)
   }
 
-  static func int(_ node: Node, field: String) throws(SourceError) -> Int {
+  static func int(_ node: Node, field: String) throws(Diagnostic) -> Int {
     guard case .scalar(let scalar) = node, kind(scalar) == .int,
       let text = ScalarResolver.canonicalText(scalar), let value = Int(text)
     else {
@@ -61,19 +61,19 @@ enum NodeDecoding {
     return value
   }
 
-  static func list(_ node: Node, field: String) throws(SourceError) -> [Node] {
+  static func list(_ node: Node, field: String) throws(Diagnostic) -> [Node] {
     if node.isNull { return [] }
     guard case .sequence(let sequence) = node else { throw mismatch(field, node, expected: "a list") }
     return sequence.items
   }
 
-  static func mapping(_ node: Node, field: String) throws(SourceError) -> Mapping? {
+  static func mapping(_ node: Node, field: String) throws(Diagnostic) -> Mapping? {
     if node.isNull { return nil }
     guard case .mapping(let mapping) = node else { throw mismatch(field, node, expected: "a map") }
     return mapping
   }
 
-  static func stringList(_ node: Node, field: String) throws(SourceError) -> [Located<String>] {
+  static func stringList(_ node: Node, field: String) throws(Diagnostic) -> [Located<String>] {
     var result: [Located<String>] = []
     for item in try list(node, field: field) {
       result.append(Located(try string(item, field: field), mark: item.mark))
@@ -81,7 +81,7 @@ enum NodeDecoding {
     return result
   }
 
-  static func stringPairs(_ node: Node, field: String) throws(SourceError) -> StringPairs {
+  static func stringPairs(_ node: Node, field: String) throws(Diagnostic) -> StringPairs {
     guard let mapping = try mapping(node, field: field) else { return [] }
     var pairs: StringPairs = []
     for entry in mapping.entries {
@@ -91,10 +91,29 @@ enum NodeDecoding {
     return pairs
   }
 
+  /// A string with where it was written; null reads as absent.
+  static func locatedString(_ node: Node, field: String) throws(Diagnostic) -> Located<String>? {
+    try optionalString(node, field: field).map { Located($0, mark: node.mark) }
+  }
+
+  /// A list of maps, each decoded by `table` into a value `make` starts at the item's mark.
+  static func items<Value>(_ node: Node, field: String, table: FieldTable<Value>, make: (Mark) -> Value)
+    throws(Diagnostic) -> [Value]
+  {
+    var result: [Value] = []
+    for item in try list(node, field: field) {
+      guard let value = try table.decode(item, field: field, into: make(item.mark)) else {
+        throw mismatch(field, item, expected: "a map")
+      }
+      result.append(value)
+    }
+    return result
+  }
+
   /// Checks a map's keys against the fields a kustomize type accepts.
-  static func checkKeys(_ mapping: Mapping, allowed: Set<String>, in context: String) throws(SourceError) {
+  static func checkKeys(_ mapping: Mapping, allowed: Set<String>, in context: String) throws(Diagnostic) {
     for entry in mapping.entries where !allowed.contains(fieldName(entry.key.value, among: allowed)) {
-      throw SourceError(entry.key.mark, "unknown field '\(entry.key.value)' in \(context)")
+      throw Diagnostic(entry.key.mark, "unknown field '\(entry.key.value)' in \(context)")
     }
   }
 

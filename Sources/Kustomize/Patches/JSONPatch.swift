@@ -20,36 +20,36 @@ public struct JSONPatch: Sendable {
 
   /// Reads operations from a list of maps (the YAML or JSON form of a patch).
   /// Scalars read as kustomize reads them, through YAML 1.1 (`yes` is true).
-  public init(_ node: Node) throws(SourceError) {
+  public init(_ node: Node) throws(Diagnostic) {
     guard case .sequence(let list) = node else {
-      throw SourceError(node.mark, "a JSON patch must be a list of operations")
+      throw Diagnostic(node.mark, "a JSON patch must be a list of operations")
     }
     steps = []
     for item in list.items {
       guard case .mapping(let operation) = item else {
-        throw SourceError(item.mark, "a JSON patch operation must be a map with 'op' and 'path'")
+        throw Diagnostic(item.mark, "a JSON patch operation must be a map with 'op' and 'path'")
       }
       guard let opText = operation.string("op") else {
-        throw SourceError(item.mark, "a JSON patch operation needs an 'op'")
+        throw Diagnostic(item.mark, "a JSON patch operation needs an 'op'")
       }
       guard let op = Operation(rawValue: opText) else {
-        throw SourceError(operation["op"]?.mark ?? item.mark, "unknown JSON patch operation '\(opText)'")
+        throw Diagnostic(operation["op"]?.mark ?? item.mark, "unknown JSON patch operation '\(opText)'")
       }
       guard let pathText = operation["path"]?.scalar?.value else {
-        throw SourceError(item.mark, "the '\(opText)' operation needs a 'path'")
+        throw Diagnostic(item.mark, "the '\(opText)' operation needs a 'path'")
       }
       let path = try JSONPatch.pointer(pathText, at: operation["path"]?.mark ?? item.mark)
       var from: [String] = []
       if op == .move || op == .copy {
         guard let fromText = operation["from"]?.scalar?.value else {
-          throw SourceError(item.mark, "the '\(opText)' operation needs a 'from'")
+          throw Diagnostic(item.mark, "the '\(opText)' operation needs a 'from'")
         }
         from = try JSONPatch.pointer(fromText, at: operation["from"]?.mark ?? item.mark)
       }
       var value: Node?
       if op == .add || op == .replace || op == .test {
         guard let given = operation["value"] else {
-          throw SourceError(item.mark, "the '\(opText)' operation needs a 'value'")
+          throw Diagnostic(item.mark, "the '\(opText)' operation needs a 'value'")
         }
         value = JSONPatch.yaml11(given)
       }
@@ -58,10 +58,10 @@ public struct JSONPatch: Sendable {
   }
 
   /// Splits an RFC 6901 pointer into its unescaped tokens.
-  static func pointer(_ text: String, at mark: Mark) throws(SourceError) -> [String] {
+  static func pointer(_ text: String, at mark: Mark) throws(Diagnostic) -> [String] {
     if text.isEmpty { return [] }
     guard text.hasPrefix("/") else {
-      throw SourceError(mark, "JSON pointer '\(text)' must start with '/'")
+      throw Diagnostic(mark, "JSON pointer '\(text)' must start with '/'")
     }
     return text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map(unescape)
   }
@@ -105,11 +105,11 @@ public struct JSONPatch: Sendable {
   }
 
   /// Applies every step to a document, in order.
-  public func apply(to document: inout Node) throws(SourceError) {
+  public func apply(to document: inout Node) throws(Diagnostic) {
     for step in steps { try apply(step, to: &document) }
   }
 
-  private func apply(_ step: Step, to document: inout Node) throws(SourceError) {
+  private func apply(_ step: Step, to document: inout Node) throws(Diagnostic) {
     switch step.operation {
     case .add:
       try add(step.value!.deepCopy(), at: step.path, in: &document, step: step)
@@ -145,8 +145,8 @@ public struct JSONPatch: Sendable {
     }
   }
 
-  private func failure(_ step: Step, _ message: String) -> SourceError {
-    SourceError(step.mark, "JSON patch \(step.operation.rawValue) at '\(JSONPatch.text(step.path))': \(message)")
+  private func failure(_ step: Step, _ message: String) -> Diagnostic {
+    Diagnostic(step.mark, "JSON patch \(step.operation.rawValue) at '\(JSONPatch.text(step.path))': \(message)")
   }
 
   static func text(_ path: [String]) -> String {
@@ -155,7 +155,7 @@ public struct JSONPatch: Sendable {
     }.joined()
   }
 
-  private func index(_ token: String, count: Int, allowEnd: Bool, step: Step) throws(SourceError) -> Int {
+  private func index(_ token: String, count: Int, allowEnd: Bool, step: Step) throws(Diagnostic) -> Int {
     if allowEnd && token == "-" { return count }
     guard let value = Int(token), token == "0" || !(token.hasPrefix("0") || token.hasPrefix("-0")) else {
       throw failure(step, "'\(token)' is not a list index")
@@ -167,7 +167,7 @@ public struct JSONPatch: Sendable {
     return index
   }
 
-  private func get(_ path: [String], in document: Node, step: Step) throws(SourceError) -> Node {
+  private func get(_ path: [String], in document: Node, step: Step) throws(Diagnostic) -> Node {
     var node = document
     for token in path {
       switch node {
@@ -183,11 +183,11 @@ public struct JSONPatch: Sendable {
     return node
   }
 
-  private func parentAndToken(_ path: [String], in document: Node, step: Step) throws(SourceError) -> (Node, String) {
+  private func parentAndToken(_ path: [String], in document: Node, step: Step) throws(Diagnostic) -> (Node, String) {
     (try get(Array(path.dropLast()), in: document, step: step), path.last!)
   }
 
-  private func add(_ value: Node, at path: [String], in document: inout Node, step: Step) throws(SourceError) {
+  private func add(_ value: Node, at path: [String], in document: inout Node, step: Step) throws(Diagnostic) {
     guard !path.isEmpty else {
       document = value
       return
@@ -203,7 +203,7 @@ public struct JSONPatch: Sendable {
     }
   }
 
-  private func remove(at path: [String], in document: inout Node, step: Step) throws(SourceError) -> Node {
+  private func remove(at path: [String], in document: inout Node, step: Step) throws(Diagnostic) -> Node {
     guard !path.isEmpty else { throw failure(step, "cannot remove the whole document") }
     let (parent, token) = try parentAndToken(path, in: document, step: step)
     switch parent {

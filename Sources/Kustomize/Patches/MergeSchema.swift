@@ -41,9 +41,9 @@ enum MergeSchema {
 public final class OpenAPIDocument: @unchecked Sendable {
   let definitions: Mapping
 
-  init(_ root: Node, at mark: Mark) throws(SourceError) {
+  init(_ root: Node, at mark: Mark) throws(Diagnostic) {
     guard let document = root.mapping else {
-      throw SourceError(root.mark, "an OpenAPI document must be a map, not \(NodeDecoding.describe(root))")
+      throw Diagnostic(root.mark, "an OpenAPI document must be a map, not \(NodeDecoding.describe(root))")
     }
     switch document["definitions"] {
     case nil:
@@ -55,7 +55,7 @@ public final class OpenAPIDocument: @unchecked Sendable {
       if other.isNull {
         definitions = Mapping(mark: root.mark)
       } else {
-        throw SourceError(other.mark, "the OpenAPI document's 'definitions' must be a map, not \(NodeDecoding.describe(other))")
+        throw Diagnostic(other.mark, "the OpenAPI document's 'definitions' must be a map, not \(NodeDecoding.describe(other))")
       }
     }
   }

@@ -19,7 +19,7 @@ public struct Selector: Sendable {
 
   static let fields = ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]
 
-  static func decode(_ node: Node, field: String) throws(SourceError) -> Selector {
+  static func decode(_ node: Node, field: String) throws(Diagnostic) -> Selector {
     guard let mapping = try NodeDecoding.mapping(node, field: field) else {
       throw NodeDecoding.mismatch(field, node, expected: "a map")
     }
@@ -41,7 +41,7 @@ public struct Selector: Sendable {
   }
 
   /// The compiled form, built once per patch and run against every resource.
-  func matcher() throws(SourceError) -> Matcher {
+  func matcher() throws(Diagnostic) -> Matcher {
     try Matcher(self)
   }
 
@@ -50,11 +50,11 @@ public struct Selector: Sendable {
     let labels: LabelSelector
     let annotations: LabelSelector
 
-    init(_ selector: Selector) throws(SourceError) {
-      func compile(_ text: String) throws(SourceError) -> Pattern? {
+    init(_ selector: Selector) throws(Diagnostic) {
+      func compile(_ text: String) throws(Diagnostic) -> Pattern? {
         guard !text.isEmpty else { return nil }
         guard let pattern = Pattern(text) else {
-          throw SourceError(selector.mark, "'\(text)' is not a valid regular expression")
+          throw Diagnostic(selector.mark, "'\(text)' is not a valid regular expression")
         }
         return pattern
       }
@@ -65,6 +65,12 @@ public struct Selector: Sendable {
       namespace = try compile(selector.namespace)
       labels = try LabelSelector(selector.labelSelector, mark: selector.mark)
       annotations = try LabelSelector(selector.annotationSelector, mark: selector.mark)
+    }
+
+    /// The resources it selects, in build order; a plain name is looked up in the map's name index.
+    func select(from resources: ResourceMap) -> [Resource] {
+      let candidates = name?.literal.map { resources.resources(named: $0) } ?? resources.resources
+      return candidates.filter(matches)
     }
 
     /// kustomize matches names and namespaces against the original id or the
@@ -91,7 +97,8 @@ public struct Selector: Sendable {
 
 /// An anchored regular expression; plain words are compared without a regex engine.
 struct Pattern: @unchecked Sendable {
-  private let literal: String?
+  /// The text itself when it holds no regular-expression syntax.
+  let literal: String?
   private let regex: Regex<AnyRegexOutput>?
 
   init?(_ text: String) {
@@ -126,22 +133,22 @@ struct LabelSelector: Sendable {
   var requirements: [Requirement] = []
   var isEmpty: Bool { requirements.isEmpty }
 
-  init(_ text: String, mark: Mark) throws(SourceError) {
+  init(_ text: String, mark: Mark) throws(Diagnostic) {
     guard !text.trimmed.isEmpty else { return }
     for part in text.split(outside: ("(", ")"), on: ",").map(\.trimmed) {
-      guard !part.isEmpty else { throw SourceError(mark, "empty requirement in selector '\(text)'") }
+      guard !part.isEmpty else { throw Diagnostic(mark, "empty requirement in selector '\(text)'") }
       requirements.append(try LabelSelector.requirement(part, in: text, mark: mark))
     }
   }
 
-  static func requirement(_ part: String, in text: String, mark: Mark) throws(SourceError) -> Requirement {
+  static func requirement(_ part: String, in text: String, mark: Mark) throws(Diagnostic) -> Requirement {
     if part.hasPrefix("!") { return .doesNotExist(String(part.dropFirst()).trimmed) }
     for (operatorText, isNotIn) in [(" notin ", true), (" in ", false)] {
       if let range = part.range(of: operatorText) {
         let key = String(part[..<range.lowerBound]).trimmed
         var values = String(part[range.upperBound...]).trimmed
         guard values.hasPrefix("("), values.hasSuffix(")") else {
-          throw SourceError(mark, "selector '\(text)': values of '\(key)' must be in parentheses")
+          throw Diagnostic(mark, "selector '\(text)': values of '\(key)' must be in parentheses")
         }
         values = String(values.dropFirst().dropLast())
         let set = Set(values.split(separator: ",").map { String($0).trimmed })

@@ -19,7 +19,7 @@ public struct StrategicMergePatch: Sendable {
 
   /// The result of patching an object: nil when the patch deletes it. A
   /// custom OpenAPI document, when given, replaces the built-in schema.
-  public func apply(to object: Mapping, gvk: GVK, openAPI: OpenAPIDocument? = nil) throws(SourceError) -> Mapping? {
+  public func apply(to object: Mapping, gvk: GVK, openAPI: OpenAPIDocument? = nil) throws(Diagnostic) -> Mapping? {
     let root = openAPI.map { $0.root(for: gvk) } ?? MergeSchema.builtin(for: gvk)
     return try StrategicMergePatch.mergeMap(patch, into: object, schema: root)
   }
@@ -31,7 +31,7 @@ public struct StrategicMergePatch: Sendable {
   }
 
   /// Merges a patch map into a resource map (nil when the resource has none).
-  static func mergeMap(_ patch: Mapping, into dest: Mapping?, schema: MergeSchema?) throws(SourceError) -> Mapping? {
+  static func mergeMap(_ patch: Mapping, into dest: Mapping?, schema: MergeSchema?) throws(Diagnostic) -> Mapping? {
     switch directive(of: patch) {
     case "delete":
       return nil
@@ -40,7 +40,7 @@ public struct StrategicMergePatch: Sendable {
     case nil, "merge":
       break
     case let other?:
-      throw SourceError(patch[directive]?.mark ?? patch.mark, "unknown patch directive '$patch: \(other)'")
+      throw Diagnostic(patch[directive]?.mark ?? patch.mark, "unknown patch directive '$patch: \(other)'")
     }
     let result = dest ?? Mapping(mark: patch.mark)
     for entry in patch.entries where entry.key.value != directive {
@@ -75,10 +75,10 @@ public struct StrategicMergePatch: Sendable {
     }
   }
 
-  static func mergeValue(_ patch: Node, into dest: Node?, field: MergeSchema.Field?) throws(SourceError) -> Node? {
+  static func mergeValue(_ patch: Node, into dest: Node?, field: MergeSchema.Field?) throws(Diagnostic) -> Node? {
     // As kustomize's merge walks both trees, a value may not change between scalar, map and list.
     if let dest, !dest.isNull, !patch.isNull, shape(of: dest) != shape(of: patch) {
-      throw SourceError(
+      throw Diagnostic(
         patch.mark, "wrong node kind: the resource has \(shape(of: dest)) here, the patch \(shape(of: patch)); a patch may not change a value's kind")
     }
     switch patch {
@@ -102,7 +102,7 @@ public struct StrategicMergePatch: Sendable {
     }
   }
 
-  static func mergeList(_ patch: SequenceNode, into dest: SequenceNode?, field: MergeSchema.Field?) throws(SourceError) -> SequenceNode {
+  static func mergeList(_ patch: SequenceNode, into dest: SequenceNode?, field: MergeSchema.Field?) throws(Diagnostic) -> SequenceNode {
     // `- $patch: replace` among the items replaces the whole list with the others.
     let replaces = patch.items.contains { item in
       if case .mapping(let map) = item, directive(of: map) == "replace" { return true }
@@ -163,7 +163,7 @@ public struct StrategicMergePatch: Sendable {
   /// matches on the keys it gives; items new to the list come first, then the
   /// resource's items in their order, merged. An item that matches several
   /// of the resource's items is dropped, as kustomize drops it.
-  static func mergeMultiKeyList(_ patch: SequenceNode, into dest: SequenceNode, field: MergeSchema.Field) throws(SourceError) -> SequenceNode {
+  static func mergeMultiKeyList(_ patch: SequenceNode, into dest: SequenceNode, field: MergeSchema.Field) throws(Diagnostic) -> SequenceNode {
     var merged = dest.items.map { Optional($0) }
     var added: [Node] = []
     for item in patch.items {

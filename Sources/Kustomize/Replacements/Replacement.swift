@@ -48,13 +48,13 @@ public struct Replacement: Sendable {
   static let defaultFieldPath = "metadata.name"
 
   /// Reads a replacement, either written inline or loaded from a `path:` file.
-  static func decode(_ node: Node, field: String) throws(SourceError) -> Replacement {
+  static func decode(_ node: Node, field: String) throws(Diagnostic) -> Replacement {
     guard let map = try NodeDecoding.mapping(node, field: field) else {
       throw NodeDecoding.mismatch(field, node, expected: "a map")
     }
     try NodeDecoding.checkKeys(map, allowed: ["source", "targets"], in: "a replacement")
     guard let sourceNode = NodeDecoding.field(map, "source"), !sourceNode.isNull else {
-      throw SourceError(node.mark, "a replacement needs a 'source'")
+      throw Diagnostic(node.mark, "a replacement needs a 'source'")
     }
     var targets: [Target] = []
     for item in try NodeDecoding.list(NodeDecoding.field(map, "targets") ?? .scalar(Scalar("", kind: .null)), field: "targets") {
@@ -65,7 +65,7 @@ public struct Replacement: Sendable {
 
   static let idFields = ["group", "version", "kind", "name", "namespace"]
 
-  static func decodeSelector(_ node: Node, field: String, allowLabels: Bool) throws(SourceError) -> ResourceSelector {
+  static func decodeSelector(_ node: Node, field: String, allowLabels: Bool) throws(Diagnostic) -> ResourceSelector {
     guard let map = try NodeDecoding.mapping(node, field: field) else { return ResourceSelector() }
     var allowed = Set(idFields)
     if allowLabels { allowed.formUnion(["labelSelector", "annotationSelector"]) }
@@ -82,13 +82,13 @@ public struct Replacement: Sendable {
       case "labelSelector": selector.labelSelector = value
       case "annotationSelector": selector.annotationSelector = value
       default:
-        throw SourceError(entry.key.mark, "unknown field '\(entry.key.value)' in \(field)")
+        throw Diagnostic(entry.key.mark, "unknown field '\(entry.key.value)' in \(field)")
       }
     }
     return selector
   }
 
-  static func decodeOptions(_ node: Node?) throws(SourceError) -> Options {
+  static func decodeOptions(_ node: Node?) throws(Diagnostic) -> Options {
     var options = Options()
     guard let node, let map = try NodeDecoding.mapping(node, field: "options") else { return options }
     let names = ["delimiter", "index", "create", "encoding"]
@@ -100,26 +100,26 @@ public struct Replacement: Sendable {
       case "create": options.create = try NodeDecoding.bool(entry.value, field: "create")
       default:
         if !entry.value.isNull {
-          throw SourceError(entry.key.mark, "replacement option 'encoding' is not supported")
+          throw Diagnostic(entry.key.mark, "replacement option 'encoding' is not supported")
         }
       }
     }
     return options
   }
 
-  static func decodeSource(_ node: Node) throws(SourceError) -> Source {
+  static func decodeSource(_ node: Node) throws(Diagnostic) -> Source {
     guard let map = try NodeDecoding.mapping(node, field: "source") else {
       throw NodeDecoding.mismatch("source", node, expected: "a map")
     }
     try NodeDecoding.checkKeys(map, allowed: Set(idFields + ["fieldPath", "options"]), in: "a replacement source")
-    let fieldPath = try NodeDecoding.field(map, "fieldPath").flatMap { (value) throws(SourceError) in try NodeDecoding.optionalString(value, field: "fieldPath") } ?? ""
+    let fieldPath = try NodeDecoding.field(map, "fieldPath").flatMap { (value) throws(Diagnostic) in try NodeDecoding.optionalString(value, field: "fieldPath") } ?? ""
     return Source(
       selector: try decodeSelector(node, field: "source", allowLabels: false),
       fieldPath: fieldPath.isEmpty ? defaultFieldPath : fieldPath,
       options: try decodeOptions(NodeDecoding.field(map, "options")), mark: node.mark)
   }
 
-  static func decodeTarget(_ node: Node) throws(SourceError) -> Target {
+  static func decodeTarget(_ node: Node) throws(Diagnostic) -> Target {
     guard let map = try NodeDecoding.mapping(node, field: "targets") else {
       throw NodeDecoding.mismatch("targets", node, expected: "a map")
     }
@@ -134,7 +134,7 @@ public struct Replacement: Sendable {
         reject.append(try decodeSelector(item, field: "reject", allowLabels: true))
       }
     }
-    var fieldPaths = try NodeDecoding.field(map, "fieldPaths").map { (value) throws(SourceError) in try NodeDecoding.stringList(value, field: "fieldPaths").map(\.value) } ?? []
+    var fieldPaths = try NodeDecoding.field(map, "fieldPaths").map { (value) throws(Diagnostic) in try NodeDecoding.stringList(value, field: "fieldPaths").map(\.value) } ?? []
     if fieldPaths.isEmpty { fieldPaths = [defaultFieldPath] }
     return Target(
       select: select, reject: reject, fieldPaths: fieldPaths, options: try decodeOptions(NodeDecoding.field(map, "options")), mark: node.mark)

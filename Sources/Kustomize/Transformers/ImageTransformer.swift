@@ -9,7 +9,10 @@ import YAML
 /// are collected once and each one runs through the entries in order; entries
 /// with a plain name are found through an index on the image's name, so the
 /// cost grows with the images plus the entries, not their product.
-public struct ImageTransformer: Transformer {
+public struct ImageTransformer: BuiltinTransformer {
+  public static let kind = "ImageTagTransformer"
+  /// One transformer applies every entry; kustomize runs (and records) one per entry.
+  public var recordedKinds: [String] { Array(repeating: Self.kind, count: images.count) }
   public var images: [Kustomization.Image]
   /// Image fields beyond the `containers` lists, from `configurations:`.
   public var fieldSpecs: [FieldSpec]
@@ -19,7 +22,7 @@ public struct ImageTransformer: Transformer {
   /// The other entries, in order: each is tried on every image.
   let patternEntries: [Int]
 
-  public init(images: [Kustomization.Image], fieldSpecs: [FieldSpec] = []) throws(SourceError) {
+  public init(images: [Kustomization.Image], fieldSpecs: [FieldSpec] = []) throws(Diagnostic) {
     self.images = images
     self.fieldSpecs = fieldSpecs
     var matchers: [ImageNameMatcher] = []
@@ -27,7 +30,7 @@ public struct ImageTransformer: Transformer {
     var patterns: [Int] = []
     for (index, image) in images.enumerated() {
       guard let matcher = ImageNameMatcher(name: image.name) else {
-        throw SourceError(image.mark, "image name '\(image.name)' is not a valid pattern")
+        throw Diagnostic(image.mark, "image name '\(image.name)' is not a valid pattern")
       }
       matchers.append(matcher)
       // Without `.`, `:` or `@`, a name matches exactly the images whose name part
@@ -43,11 +46,11 @@ public struct ImageTransformer: Transformer {
     patternEntries = patterns
   }
 
-  public init(image: Kustomization.Image, fieldSpecs: [FieldSpec] = []) throws(SourceError) {
+  public init(image: Kustomization.Image, fieldSpecs: [FieldSpec] = []) throws(Diagnostic) {
     try self.init(images: [image], fieldSpecs: fieldSpecs)
   }
 
-  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+  public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     guard !images.isEmpty else { return }
     for resource in resources.resources {
       // Every image field of the resource, with the number of routes that reach it: kustomize
@@ -65,7 +68,7 @@ public struct ImageTransformer: Transformer {
       }
       collectContainerImages(.mapping(resource.object), into: reach)
       for spec in fieldSpecs where spec.applies(to: resource.gvk) {
-        try spec.visit(resource.object, creating: nil) { (parent, index) throws(SourceError) in reach(parent, index) }
+        try spec.visit(resource.object, creating: nil) { (parent, index) throws(Diagnostic) in reach(parent, index) }
       }
       for field in fields {
         guard case .scalar(let scalar) = field.parent.entries[field.index].value,

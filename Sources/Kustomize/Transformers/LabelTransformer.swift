@@ -1,7 +1,8 @@
 import YAML
 
 /// `commonLabels:` and each `labels:` entry: adds labels where its field specs point.
-public struct LabelTransformer: Transformer {
+public struct LabelTransformer: BuiltinTransformer {
+  public static let kind = "LabelTransformer"
   public var pairs: StringPairs
   public var fieldSpecs: [FieldSpec]
 
@@ -22,13 +23,14 @@ public struct LabelTransformer: Transformer {
     self.init(pairs: label.pairs, fieldSpecs: FieldSpec.merged(specs))
   }
 
-  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+  public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     try MapEntrySetter(pairs: pairs, fieldSpecs: fieldSpecs, field: "labels").apply(to: &resources)
   }
 }
 
 /// `commonAnnotations:`: adds annotations to resources and their pod templates.
-public struct AnnotationTransformer: Transformer {
+public struct AnnotationTransformer: BuiltinTransformer {
+  public static let kind = "AnnotationsTransformer"
   public var pairs: StringPairs
   public var fieldSpecs: [FieldSpec]
 
@@ -37,7 +39,7 @@ public struct AnnotationTransformer: Transformer {
     self.fieldSpecs = fieldSpecs
   }
 
-  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+  public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     try MapEntrySetter(pairs: pairs, fieldSpecs: fieldSpecs, field: "annotations").apply(to: &resources)
   }
 }

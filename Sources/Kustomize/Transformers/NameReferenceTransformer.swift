@@ -8,12 +8,13 @@ import YAML
 /// the number of reference fields, not the square of the resource count.
 public struct NameReferenceTransformer: Transformer {
   public var table: [NameReferenceSpecs.Entry]
+  public var action: String { "updating name references" }
 
   public init(table: [NameReferenceSpecs.Entry] = NameReferenceSpecs.defaults) {
     self.table = table
   }
 
-  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+  public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     let all = resources.resources
     var byPreviousName: [String: [Int]] = [:]
     for (position, resource) in all.enumerated() {
@@ -29,7 +30,7 @@ public struct NameReferenceTransformer: Transformer {
         for spec in entry.referrers where referrerGVK.isSelected(by: spec.gvk) {
           let update = ReferenceUpdate(
             referrer: referrer, target: entry.target, spec: spec, resources: all, byPreviousName: byPreviousName)
-          try spec.visit(referrer.object, creating: nil) { (parent, index) throws(SourceError) in
+          try spec.visit(referrer.object, creating: nil) { (parent, index) throws(Diagnostic) in
             try update.set(parent, index)
           }
         }
@@ -46,7 +47,7 @@ private struct ReferenceUpdate {
   let resources: [Resource]
   let byPreviousName: [String: [Int]]
 
-  func set(_ parent: Mapping, _ index: Int) throws(SourceError) {
+  func set(_ parent: Mapping, _ index: Int) throws(Diagnostic) {
     switch parent.entries[index].value {
     case .scalar(let scalar):
       if let newName = try newName(for: scalar) { parent.entries[index].value = .scalar(newName) }
@@ -66,7 +67,7 @@ private struct ReferenceUpdate {
     }
   }
 
-  private func newName(for scalar: Scalar) throws(SourceError) -> Scalar? {
+  private func newName(for scalar: Scalar) throws(Diagnostic) -> Scalar? {
     guard scalar.kind != .null else { return nil }
     let candidates = self.candidates(named: scalar.value, in: nil)
     guard let referral = try select(scalar.value, candidates, mark: scalar.mark, sameNamespace: false),
@@ -76,9 +77,9 @@ private struct ReferenceUpdate {
   }
 
   /// A `{name, namespace}` map, as in binding subjects and webhook services.
-  private func setMapping(_ reference: Mapping) throws(SourceError) {
+  private func setMapping(_ reference: Mapping) throws(Diagnostic) {
     guard let nameNode = reference["name"], case .scalar(let nameScalar) = nameNode else {
-      throw SourceError(reference.mark, "a name reference at '\(spec.pathText)' has no 'name' field")
+      throw Diagnostic(reference.mark, "a name reference at '\(spec.pathText)' has no 'name' field")
     }
     let oldName = nameScalar.value
     let namespace = reference["namespace"]?.scalar?.value
@@ -125,7 +126,7 @@ private struct ReferenceUpdate {
 
   /// kustomize's sieve: previous name, target type, roleRef kind, namespace;
   /// then equal prefixes and suffixes; ambiguity is an error.
-  private func select(_ oldName: String, _ candidates: [Resource], mark: Mark, sameNamespace: Bool) throws(SourceError) -> Resource? {
+  private func select(_ oldName: String, _ candidates: [Resource], mark: Mark, sameNamespace: Bool) throws(Diagnostic) -> Resource? {
     let roleRefGVK = roleRefTarget()
     let referrerID = referrer.id
     var sieved = candidates.filter { candidate in
@@ -144,7 +145,7 @@ private struct ReferenceUpdate {
     }
     if identical { return first }
     let ids = sieved.map { $0.id.description }.joined(separator: ", ")
-    throw SourceError(mark, "the reference '\(oldName)' in \(referrer.id) matches several resources: \(ids)")
+    throw Diagnostic(mark, "the reference '\(oldName)' in \(referrer.id) matches several resources: \(ids)")
   }
 
   private func roleRefTarget() -> GVK? {

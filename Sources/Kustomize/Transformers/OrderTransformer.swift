@@ -13,11 +13,13 @@ public struct OrderTransformer: Transformer {
 
   public var options: Kustomization.SortOptions?
 
+  public var action: String { "sorting" }
+
   public init(options: Kustomization.SortOptions?) {
     self.options = options
   }
 
-  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+  public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     if options?.order == .fifo { return }
     let first = options?.orderFirst ?? OrderTransformer.defaultOrderFirst
     let last = options?.orderLast ?? OrderTransformer.defaultOrderLast

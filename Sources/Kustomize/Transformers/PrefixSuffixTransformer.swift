@@ -1,7 +1,12 @@
 import YAML
 
 /// `namePrefix:` and `nameSuffix:`: renames resources (not CRDs, APIServices or Namespaces).
-public struct PrefixSuffixTransformer: Transformer {
+public struct PrefixSuffixTransformer: BuiltinTransformer {
+  public static let kind = "PrefixSuffixTransformer"
+  /// kustomize v5 records the two halves under their own names.
+  public var recordedKinds: [String] { (prefix.isEmpty ? [] : ["PrefixTransformer"]) + (suffix.isEmpty ? [] : ["SuffixTransformer"]) }
+  public var action: String { "adding the name prefix and suffix" }
+  public var mark: Mark?
   public var prefix: String
   public var suffix: String
   public var skipped: [GVK]
@@ -11,8 +16,9 @@ public struct PrefixSuffixTransformer: Transformer {
 
   public init(
     prefix: String, suffix: String, skipped: [GVK] = DefaultFieldSpecs.prefixSuffixSkipped, prefixFields: [FieldSpec] = [],
-    suffixFields: [FieldSpec] = []
+    suffixFields: [FieldSpec] = [], mark: Mark? = nil
   ) {
+    self.mark = mark
     self.prefix = prefix
     self.suffix = suffix
     self.skipped = skipped
@@ -20,26 +26,26 @@ public struct PrefixSuffixTransformer: Transformer {
     self.suffixFields = suffixFields
   }
 
-  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+  public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     guard !prefix.isEmpty || !suffix.isEmpty else { return }
     for resource in resources.resources {
       let original = resource.originalID.gvk
       if skipped.contains(where: { original.isSelected(by: $0) }) { continue }
       resource.recordPrefix(prefix)
       resource.recordSuffix(suffix)
-      resource.storePreviousID()
-      resource.setName(prefix + resource.name + suffix)
-      for (specs, before, after) in [(prefixFields, prefix, ""), (suffixFields, "", suffix)] where !(before + after).isEmpty {
-        for spec in specs where original.isSelected(by: spec.gvk) {
-          try spec.visit(resource.object, creating: nil) { (parent, index) throws(SourceError) in
-            guard case .scalar(var scalar) = parent.entries[index].value, scalar.kind != .null else { return }
-            scalar.value = before + scalar.value + after
-            scalar.kind = .string
-            parent.entries[index].value = .scalar(scalar)
+      try resources.update(resource, keepingPreviousID: true) { (resource) throws(Diagnostic) in
+        resource.object.mapping(creating: "metadata").setString("name", prefix + resource.name + suffix)
+        for (specs, before, after) in [(prefixFields, prefix, ""), (suffixFields, "", suffix)] where !(before + after).isEmpty {
+          for spec in specs where original.isSelected(by: spec.gvk) {
+            try spec.visit(resource.object, creating: nil) { (parent, index) throws(Diagnostic) in
+              guard case .scalar(var scalar) = parent.entries[index].value, scalar.kind != .null else { return }
+              scalar.value = before + scalar.value + after
+              scalar.kind = .string
+              parent.entries[index].value = .scalar(scalar)
+            }
           }
         }
       }
     }
-    try resources.reindex(after: "adding the name prefix and suffix")
   }
 }

@@ -2,7 +2,42 @@ import YAML
 
 /// One step of the build: edits the resources in place.
 public protocol Transformer {
-  func apply(to resources: inout ResourceMap) throws(SourceError)
+  /// The kustomization entry that configured it; a conflict it causes names it.
+  var mark: Mark? { get }
+  /// What it does, for messages: "setting the namespace to 'prod'".
+  var action: String { get }
+  func apply(to resources: inout ResourceMap) throws(Diagnostic)
+}
+
+/// A transformer a kustomization field configures, one of kustomize's builtins.
+public protocol BuiltinTransformer: Transformer {
+  /// kustomize's name for it: the `kind` a builtin transformer configuration
+  /// names, and what `buildMetadata` records.
+  static var kind: String { get }
+  /// What `buildMetadata: [transformerAnnotations]` records for this run (kustomize
+  /// records some runs twice and some not at all).
+  var recordedKinds: [String] { get }
+}
+
+extension BuiltinTransformer {
+  public var recordedKinds: [String] { [Self.kind] }
+  public var action: String { "the \(Self.kind)" }
+}
+
+extension Transformer {
+  public var mark: Mark? { nil }
+
+  /// Applies the transformer, then checks that the ids it changed are still unique.
+  public func run(on resources: inout ResourceMap) throws(Diagnostic) {
+    try apply(to: &resources)
+    do {
+      try resources.settle(after: action)
+    } catch {
+      var error = error
+      if let mark { error.notes.append(Diagnostic.Note(mark, "configured here")) }
+      throw error
+    }
+  }
 }
 
 extension Mapping {
@@ -19,14 +54,14 @@ struct MapEntrySetter {
   var fieldSpecs: [FieldSpec]
   var field: String
 
-  func apply(to resources: inout ResourceMap) throws(SourceError) {
+  func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     guard !pairs.isEmpty else { return }
     for resource in resources.resources {
       for spec in fieldSpecs where spec.applies(to: resource.gvk) {
-        try spec.visit(resource.object, creating: .mapping) { (parent, index) throws(SourceError) in
+        try spec.visit(resource.object, creating: .mapping) { (parent, index) throws(Diagnostic) in
           guard case .mapping(let target) = parent.entries[index].value else {
             let value = parent.entries[index].value
-            throw SourceError(value.mark, "\(field) at '\(spec.pathText)' must be a map, not \(NodeDecoding.describe(value))")
+            throw Diagnostic(value.mark, "\(field) at '\(spec.pathText)' must be a map, not \(NodeDecoding.describe(value))")
           }
           target.set(pairs.lazy.map { (key: $0.key, value: Node.scalar(.string($0.value))) })
         }

@@ -10,16 +10,16 @@ public struct Var: Sendable {
   public var fieldPath: String
   public var mark: Mark
 
-  static func decode(_ node: Node) throws(SourceError) -> Var {
+  static func decode(_ node: Node) throws(Diagnostic) -> Var {
     guard case .mapping(let map) = node else { throw NodeDecoding.mismatch("vars", node, expected: "a map") }
     try NodeDecoding.checkKeys(map, allowed: ["name", "objref", "fieldref"], in: "a var")
-    guard let name = try NodeDecoding.field(map, "name").flatMap({ (value) throws(SourceError) in try NodeDecoding.optionalString(value, field: "name") }),
+    guard let name = try NodeDecoding.field(map, "name").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.optionalString(value, field: "name") }),
       !name.isEmpty
     else {
-      throw SourceError(node.mark, "a var needs a 'name'")
+      throw Diagnostic(node.mark, "a var needs a 'name'")
     }
     var variable = Var(name: name, target: GVK(), objectName: "", namespace: "", fieldPath: "metadata.name", mark: node.mark)
-    if let objref = try NodeDecoding.field(map, "objref").flatMap({ (value) throws(SourceError) in try NodeDecoding.mapping(value, field: "objref") }) {
+    if let objref = try NodeDecoding.field(map, "objref").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.mapping(value, field: "objref") }) {
       let fields = ["apiVersion", "group", "version", "kind", "name", "namespace"]
       try NodeDecoding.checkKeys(objref, allowed: Set(fields), in: "objref")
       for entry in objref.entries {
@@ -37,9 +37,9 @@ public struct Var: Sendable {
         }
       }
     }
-    if let fieldref = try NodeDecoding.field(map, "fieldref").flatMap({ (value) throws(SourceError) in try NodeDecoding.mapping(value, field: "fieldref") }) {
+    if let fieldref = try NodeDecoding.field(map, "fieldref").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.mapping(value, field: "fieldref") }) {
       try NodeDecoding.checkKeys(fieldref, allowed: ["fieldPath"], in: "fieldref")
-      if let path = try NodeDecoding.field(fieldref, "fieldPath").flatMap({ (value) throws(SourceError) in try NodeDecoding.optionalString(value, field: "fieldPath") }),
+      if let path = try NodeDecoding.field(fieldref, "fieldPath").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.optionalString(value, field: "fieldPath") }),
         !path.isEmpty
       {
         variable.fieldPath = path
@@ -59,33 +59,34 @@ public struct Var: Sendable {
 public struct VarTransformer: Transformer {
   public var vars: [Var]
   public var fieldSpecs: [FieldSpec]
+  public var action: String { "substituting vars" }
 
   public init(vars: [Var], fieldSpecs: [FieldSpec]) {
     self.vars = vars
     self.fieldSpecs = fieldSpecs
   }
 
-  public func apply(to resources: inout ResourceMap) throws(SourceError) {
+  public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     guard !vars.isEmpty else { return }
     var values: [String: Scalar?] = [:]
     for variable in vars {
-      let matches = resources.resources.filter { $0.allIDs.contains(where: variable.selects) }
+      let matches = resources.resources(named: variable.objectName, where: variable.selects)
       guard matches.count == 1 else {
-        throw SourceError(
+        throw Diagnostic(
           variable.mark,
           matches.isEmpty
             ? "var '\(variable.name)' cannot be mapped to a field in the set of known resources"
             : "var '\(variable.name)' matches \(matches.count) resources (unable to disambiguate)")
       }
       guard let value = FieldPath(variable.fieldPath.replacingBracketIndices).lookup(in: matches[0].object) else {
-        throw SourceError(variable.mark, "field '\(variable.fieldPath)' of var '\(variable.name)' not found in \(matches[0].id)")
+        throw Diagnostic(variable.mark, "field '\(variable.fieldPath)' of var '\(variable.name)' not found in \(matches[0].id)")
       }
       // Maps and lists cannot be substituted; their references stay as written.
       values[variable.name] = value.scalar
     }
     for resource in resources.resources {
       for spec in fieldSpecs where spec.applies(to: resource.gvk) {
-        try spec.visit(resource.object, creating: nil) { (parent, index) throws(SourceError) in
+        try spec.visit(resource.object, creating: nil) { (parent, index) throws(Diagnostic) in
           switch parent.entries[index].value {
           case .scalar(let scalar):
             if let expanded = expand(scalar, values) { parent.entries[index].value = .scalar(expanded) }
@@ -98,7 +99,7 @@ public struct VarTransformer: Transformer {
           case .sequence(let list):
             for position in list.items.indices {
               guard case .scalar(let scalar) = list.items[position], scalar.kind == .string else {
-                throw SourceError(list.items[position].mark, "a var reference list must hold strings")
+                throw Diagnostic(list.items[position].mark, "a var reference list must hold strings")
               }
               if let expanded = expand(scalar, values) { list.items[position] = .scalar(expanded) }
             }
