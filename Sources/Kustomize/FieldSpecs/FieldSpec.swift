@@ -116,21 +116,27 @@ public struct FieldSpec: Sendable {
     guard case .mapping(let mapping) = node else {
       throw NodeDecoding.mismatch("fields", node, expected: "a map")
     }
-    try NodeDecoding.checkKeys(mapping, allowed: ["path", "group", "version", "kind", "create"], in: "a field spec")
+    var written = Written()
+    try Written.fields.decode(mapping, into: &written)
+    return FieldSpec(written.path, group: written.gvk.group, version: written.gvk.version, kind: written.gvk.kind, create: written.create)
+  }
+
+  /// A field spec as written, before its path is split.
+  private struct Written {
     var path = ""
-    var group = ""
-    var version = ""
-    var kind = ""
+    var gvk = GVK()
     var create = false
-    for entry in mapping.entries {
-      switch NodeDecoding.fieldName(entry.key.value, among: ["path", "group", "version", "kind", "create"]) {
-      case "path": path = try NodeDecoding.optionalString(entry.value, field: "path") ?? ""
-      case "group": group = try NodeDecoding.optionalString(entry.value, field: "group") ?? ""
-      case "version": version = try NodeDecoding.optionalString(entry.value, field: "version") ?? ""
-      case "kind": kind = try NodeDecoding.optionalString(entry.value, field: "kind") ?? ""
-      default: create = try NodeDecoding.bool(entry.value, field: "create")
-      }
-    }
-    return FieldSpec(path, group: group, version: version, kind: kind, create: create)
+
+    static let fields = FieldTable<Written>(
+      "a field spec",
+      [
+        .init("path") { spec, value, _ throws(Diagnostic) in spec.path = try NodeDecoding.optionalString(value, field: "path") ?? "" },
+        .init("group") { spec, value, _ throws(Diagnostic) in spec.gvk.group = try NodeDecoding.optionalString(value, field: "group") ?? "" },
+        .init("version") { spec, value, _ throws(Diagnostic) in
+          spec.gvk.version = try NodeDecoding.optionalString(value, field: "version") ?? ""
+        },
+        .init("kind") { spec, value, _ throws(Diagnostic) in spec.gvk.kind = try NodeDecoding.optionalString(value, field: "kind") ?? "" },
+        .init("create") { spec, value, _ throws(Diagnostic) in spec.create = try NodeDecoding.bool(value, field: "create") },
+      ])
   }
 }

@@ -18,35 +18,41 @@ public struct TransformerConfig: Sendable {
 
   public init() {}
 
+  /// One section of field specs: its key in a configuration file and the property holding it.
+  struct Section: Sendable {
+    let name: String
+    let specs: WritableKeyPath<TransformerConfig, [FieldSpec]> & Sendable
+    /// `namePrefix` and `nameSuffix`: `metadata/name` is always renamed, so only other paths are kept.
+    var keepsMetadataName = true
+  }
+
+  /// Every section of field specs; `nameReference`, whose entries are targets
+  /// with referrers, is the one section not in this table.
+  static let sections: [Section] = [
+    Section(name: "namespace", specs: \.namespace),
+    Section(name: "commonLabels", specs: \.commonLabels),
+    Section(name: "templateLabels", specs: \.templateLabels),
+    Section(name: "commonAnnotations", specs: \.commonAnnotations),
+    Section(name: "varReference", specs: \.varReference),
+    Section(name: "images", specs: \.images),
+    Section(name: "replicas", specs: \.replicas),
+    Section(name: "namePrefix", specs: \.namePrefix, keepsMetadataName: false),
+    Section(name: "nameSuffix", specs: \.nameSuffix, keepsMetadataName: false),
+  ]
+
   /// No field specs at all: the start of a configuration read from a file.
   static var empty: TransformerConfig {
     var config = TransformerConfig()
-    config.namespace = []
-    config.commonLabels = []
-    config.templateLabels = []
-    config.commonAnnotations = []
+    for section in sections { config[keyPath: section.specs] = [] }
     config.nameReference = []
-    config.varReference = []
-    config.replicas = []
     return config
   }
 
-  static let sections = [
-    "namespace", "commonLabels", "templateLabels", "commonAnnotations", "nameReference", "varReference", "images",
-    "replicas", "namePrefix", "nameSuffix",
-  ]
-
   /// Adds another configuration's specs, skipping ones already present.
   public mutating func merge(_ other: TransformerConfig) {
-    namespace = FieldSpec.merged(namespace + other.namespace)
-    commonLabels = FieldSpec.merged(commonLabels + other.commonLabels)
-    templateLabels = FieldSpec.merged(templateLabels + other.templateLabels)
-    commonAnnotations = FieldSpec.merged(commonAnnotations + other.commonAnnotations)
-    varReference = FieldSpec.merged(varReference + other.varReference)
-    images = FieldSpec.merged(images + other.images)
-    replicas = FieldSpec.merged(replicas + other.replicas)
-    namePrefix = FieldSpec.merged(namePrefix + other.namePrefix)
-    nameSuffix = FieldSpec.merged(nameSuffix + other.nameSuffix)
+    for section in TransformerConfig.sections {
+      self[keyPath: section.specs] = FieldSpec.merged(self[keyPath: section.specs] + other[keyPath: section.specs])
+    }
     for entry in other.nameReference {
       if let index = nameReference.firstIndex(where: { $0.target == entry.target }) {
         nameReference[index].referrers = FieldSpec.merged(nameReference[index].referrers + entry.referrers)
@@ -56,6 +62,24 @@ public struct TransformerConfig: Sendable {
     }
   }
 
+  /// The keys of a `configurations:` file: one row per section.
+  static let fields = FieldTable<TransformerConfig>(
+    "a transformer configuration",
+    sections.map { section in
+      .init(section.name) { config, value, _ throws(Diagnostic) in
+        for item in try NodeDecoding.list(value, field: section.name) {
+          let spec = try FieldSpec.decode(item)
+          if section.keepsMetadataName || spec.path != ["metadata", "name"] { config[keyPath: section.specs].append(spec) }
+        }
+      }
+    } + [
+      .init("nameReference") { config, value, _ throws(Diagnostic) in
+        for item in try NodeDecoding.list(value, field: "nameReference") {
+          config.nameReference.append(try decodeNameReference(item))
+        }
+      }
+    ])
+
   /// Reads a `configurations:` file.
   static func decode(_ documents: [Node]) throws(Diagnostic) -> TransformerConfig {
     var config = TransformerConfig.empty
@@ -63,53 +87,29 @@ public struct TransformerConfig: Sendable {
       guard case .mapping(let map) = document else {
         throw Diagnostic(document.mark, "a transformer configuration must be a map of field spec lists")
       }
-      for entry in map.entries {
-        let section = NodeDecoding.fieldName(entry.key.value, among: sections)
-        func specs() throws(Diagnostic) -> [FieldSpec] {
-          var result: [FieldSpec] = []
-          for item in try NodeDecoding.list(entry.value, field: section) { result.append(try FieldSpec.decode(item)) }
-          return result
-        }
-        switch section {
-        case "namespace": config.namespace += try specs()
-        case "commonLabels": config.commonLabels += try specs()
-        case "templateLabels": config.templateLabels += try specs()
-        case "commonAnnotations": config.commonAnnotations += try specs()
-        case "varReference": config.varReference += try specs()
-        case "images": config.images += try specs()
-        case "replicas": config.replicas += try specs()
-        case "nameReference":
-          for item in try NodeDecoding.list(entry.value, field: section) {
-            config.nameReference.append(try decodeNameReference(item))
-          }
-        case "namePrefix":
-          // `metadata/name` is always renamed; other paths take only the prefix.
-          config.namePrefix += try specs().filter { $0.path != ["metadata", "name"] }
-        case "nameSuffix":
-          config.nameSuffix += try specs().filter { $0.path != ["metadata", "name"] }
-        default:
-          throw Diagnostic(entry.key.mark, "unknown field '\(entry.key.value)' in a transformer configuration")
-        }
-      }
+      try fields.decode(map, into: &config)
     }
     return config
   }
 
+  /// One `nameReference` entry: a target type and the fields that refer to it.
+  static let nameReferenceEntry = FieldTable<NameReferenceSpecs.Entry>(
+    "nameReference",
+    [
+      .init("group") { entry, value, _ throws(Diagnostic) in entry.target.group = try NodeDecoding.optionalString(value, field: "group") ?? "" },
+      .init("version") { entry, value, _ throws(Diagnostic) in
+        entry.target.version = try NodeDecoding.optionalString(value, field: "version") ?? ""
+      },
+      .init("kind") { entry, value, _ throws(Diagnostic) in entry.target.kind = try NodeDecoding.optionalString(value, field: "kind") ?? "" },
+      .init("fieldSpecs") { entry, value, _ throws(Diagnostic) in
+        for item in try NodeDecoding.list(value, field: "fieldSpecs") { entry.referrers.append(try FieldSpec.decode(item)) }
+      },
+    ])
+
   static func decodeNameReference(_ node: Node) throws(Diagnostic) -> NameReferenceSpecs.Entry {
     guard case .mapping(let map) = node else { throw NodeDecoding.mismatch("nameReference", node, expected: "a map") }
-    let allowed = ["group", "version", "kind", "fieldSpecs"]
-    try NodeDecoding.checkKeys(map, allowed: Set(allowed), in: "nameReference")
-    var target = GVK()
-    var referrers: [FieldSpec] = []
-    for entry in map.entries {
-      switch NodeDecoding.fieldName(entry.key.value, among: allowed) {
-      case "group": target.group = try NodeDecoding.optionalString(entry.value, field: "group") ?? ""
-      case "version": target.version = try NodeDecoding.optionalString(entry.value, field: "version") ?? ""
-      case "kind": target.kind = try NodeDecoding.optionalString(entry.value, field: "kind") ?? ""
-      default:
-        for item in try NodeDecoding.list(entry.value, field: "fieldSpecs") { referrers.append(try FieldSpec.decode(item)) }
-      }
-    }
-    return NameReferenceSpecs.Entry(target: target, referrers: referrers)
+    var entry = NameReferenceSpecs.Entry(target: GVK(), referrers: [])
+    try nameReferenceEntry.decode(map, into: &entry)
+    return entry
   }
 }

@@ -17,25 +17,25 @@ public struct Selector: Sendable {
     self.mark = mark
   }
 
-  static let fields = ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]
+  /// The fields of a target, each a string (null reads as empty).
+  static func fields(in field: String) -> FieldTable<Selector> {
+    let rows: [(String, @Sendable (inout Selector, String) -> Void)] = [
+      ("group", { $0.group = $1 }), ("version", { $0.version = $1 }), ("kind", { $0.kind = $1 }), ("name", { $0.name = $1 }),
+      ("namespace", { $0.namespace = $1 }), ("labelSelector", { $0.labelSelector = $1 }),
+      ("annotationSelector", { $0.annotationSelector = $1 }),
+    ]
+    return FieldTable(
+      field,
+      rows.map { name, set in
+        .init(name) { selector, value, key throws(Diagnostic) in
+          set(&selector, try NodeDecoding.optionalString(value, field: "\(field).\(key.value)") ?? "")
+        }
+      })
+  }
 
   static func decode(_ node: Node, field: String) throws(Diagnostic) -> Selector {
-    guard let mapping = try NodeDecoding.mapping(node, field: field) else {
+    guard let selector = try fields(in: field).decode(node, field: field, into: Selector(mark: node.mark)) else {
       throw NodeDecoding.mismatch(field, node, expected: "a map")
-    }
-    try NodeDecoding.checkKeys(mapping, allowed: Set(fields), in: field)
-    var selector = Selector(mark: node.mark)
-    for entry in mapping.entries {
-      let value = try NodeDecoding.optionalString(entry.value, field: "\(field).\(entry.key.value)") ?? ""
-      switch NodeDecoding.fieldName(entry.key.value, among: fields) {
-      case "group": selector.group = value
-      case "version": selector.version = value
-      case "kind": selector.kind = value
-      case "name": selector.name = value
-      case "namespace": selector.namespace = value
-      case "labelSelector": selector.labelSelector = value
-      default: selector.annotationSelector = value
-      }
     }
     return selector
   }

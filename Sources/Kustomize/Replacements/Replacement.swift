@@ -91,21 +91,24 @@ public struct Replacement: Sendable {
   static func decodeOptions(_ node: Node?) throws(Diagnostic) -> Options {
     var options = Options()
     guard let node, let map = try NodeDecoding.mapping(node, field: "options") else { return options }
-    let names = ["delimiter", "index", "create", "encoding"]
-    try NodeDecoding.checkKeys(map, allowed: Set(names), in: "replacement options")
-    for entry in map.entries {
-      switch NodeDecoding.fieldName(entry.key.value, among: names) {
-      case "delimiter": options.delimiter = try NodeDecoding.optionalString(entry.value, field: "delimiter") ?? ""
-      case "index": options.index = entry.value.isNull ? 0 : try NodeDecoding.int(entry.value, field: "index")
-      case "create": options.create = try NodeDecoding.bool(entry.value, field: "create")
-      default:
-        if !entry.value.isNull {
-          throw Diagnostic(entry.key.mark, "replacement option 'encoding' is not supported")
-        }
-      }
-    }
+    try optionFields.decode(map, into: &options)
     return options
   }
+
+  static let optionFields = FieldTable<Options>(
+    "replacement options",
+    [
+      .init("delimiter") { options, value, _ throws(Diagnostic) in
+        options.delimiter = try NodeDecoding.optionalString(value, field: "delimiter") ?? ""
+      },
+      .init("index") { options, value, _ throws(Diagnostic) in
+        options.index = value.isNull ? 0 : try NodeDecoding.int(value, field: "index")
+      },
+      .init("create") { options, value, _ throws(Diagnostic) in options.create = try NodeDecoding.bool(value, field: "create") },
+      .init("encoding") { _, value, key throws(Diagnostic) in
+        if !value.isNull { throw Diagnostic(key.mark, "replacement option 'encoding' is not supported") }
+      },
+    ])
 
   static func decodeSource(_ node: Node) throws(Diagnostic) -> Source {
     guard let map = try NodeDecoding.mapping(node, field: "source") else {

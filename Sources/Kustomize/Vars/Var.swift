@@ -20,22 +20,7 @@ public struct Var: Sendable {
     }
     var variable = Var(name: name, target: GVK(), objectName: "", namespace: "", fieldPath: "metadata.name", mark: node.mark)
     if let objref = try NodeDecoding.field(map, "objref").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.mapping(value, field: "objref") }) {
-      let fields = ["apiVersion", "group", "version", "kind", "name", "namespace"]
-      try NodeDecoding.checkKeys(objref, allowed: Set(fields), in: "objref")
-      for entry in objref.entries {
-        let value = try NodeDecoding.optionalString(entry.value, field: "objref.\(entry.key.value)") ?? ""
-        switch NodeDecoding.fieldName(entry.key.value, among: fields) {
-        case "apiVersion":
-          let split = GVK(apiVersion: value, kind: "")
-          variable.target.group = split.group
-          variable.target.version = split.version
-        case "group": variable.target.group = value
-        case "version": variable.target.version = value
-        case "kind": variable.target.kind = value
-        case "name": variable.objectName = value
-        default: variable.namespace = value
-        }
-      }
+      try objectReference.decode(objref, into: &variable)
     }
     if let fieldref = try NodeDecoding.field(map, "fieldref").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.mapping(value, field: "fieldref") }) {
       try NodeDecoding.checkKeys(fieldref, allowed: ["fieldPath"], in: "fieldref")
@@ -47,6 +32,29 @@ public struct Var: Sendable {
     }
     return variable
   }
+
+  /// The fields of `objref:`, each a string (null reads as empty).
+  static let objectReference: FieldTable<Var> = {
+    let rows: [(String, @Sendable (inout Var, String) -> Void)] = [
+      (
+        "apiVersion",
+        { variable, value in
+          let split = GVK(apiVersion: value, kind: "")
+          variable.target.group = split.group
+          variable.target.version = split.version
+        }
+      ),
+      ("group", { $0.target.group = $1 }), ("version", { $0.target.version = $1 }), ("kind", { $0.target.kind = $1 }),
+      ("name", { $0.objectName = $1 }), ("namespace", { $0.namespace = $1 }),
+    ]
+    return FieldTable(
+      "objref",
+      rows.map { name, set in
+        .init(name) { variable, value, key throws(Diagnostic) in
+          set(&variable, try NodeDecoding.optionalString(value, field: "objref.\(key.value)") ?? "")
+        }
+      })
+  }()
 
   /// Whether a resource id (current or earlier) is the one the var names.
   func selects(_ id: ResourceID) -> Bool {
