@@ -25,11 +25,14 @@ let package = Package(
     .target(name: "Kustomize", dependencies: ["YAML", .product(name: "Crypto", package: "swift-crypto")]),
     // The Model Registry tree's catalog: options, their rules, composition.
     .target(name: "ModelRegistry", dependencies: ["Kustomize", "YAML"]),
+    // What mrgen writes: the stream to stdout, -o FILE and -o DIR without
+    // half-written files, and unified diffs against golden files.
+    .target(name: "Output", dependencies: ["Kustomize", "YAML"]),
     // The command line.
     .executableTarget(
       name: "mrgen",
       dependencies: [
-        "Kustomize", "ModelRegistry", "YAML",
+        "Kustomize", "ModelRegistry", "Output", "YAML",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -39,8 +42,9 @@ let package = Package(
     .executableTarget(name: "fuzz-yaml", dependencies: ["Fuzzing"]),
     .executableTarget(name: "fuzz-build", dependencies: ["Fuzzing"]),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "Output", "YAML"], resources: [.copy("Fixtures")]),
     .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Kustomize", "YAML"], exclude: ["Goldens"]),
+    .testTarget(name: "OutputTests", dependencies: ["Output", "Kustomize", "YAML"]),
     .testTarget(name: "mrgenTests", dependencies: ["mrgen"], resources: [.copy("Fixtures")]),
   ],
   swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kustomize
 import ModelRegistry
+import Output
 import YAML
 
 /// `mrgen build DIR [-o PATH]`

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kustomize
+import Output
 import YAML
 
 /// The `mrgen` command: turns flags into a build, runs the engine, prints diagnostics.

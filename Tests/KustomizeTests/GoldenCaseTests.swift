@@ -1,5 +1,6 @@
 import Foundation
 import Kustomize
+import Output
 import Testing
 import YAML
 
@@ -37,32 +38,12 @@ import YAML
       let expected = try #require(expectedOutput, "\(name) built, but the case expects an error")
       let got = String(decoding: output, as: UTF8.self)
       let want = String(decoding: expected, as: UTF8.self)
-      #expect(got == want, "\(name):\n\(LineDiff.unified(want, got))")
+      #expect(got == want, "\(name):\n\(UnifiedDiff(old: want, new: got, oldName: "expected.yaml", newName: "mrgen build").text)")
     case .failure(let error):
       let expected = try #require(expectedError, "\(name) failed: \(error)")
       let got = "\(error)\n".replacingOccurrences(of: Self.casesDirectory + "/", with: "")
       #expect(got == String(decoding: expected, as: UTF8.self))
       #expect(error.mark.line > 0, "an error names a line")
     }
-  }
-}
-
-/// A small unified-style diff for test failures.
-enum LineDiff {
-  static func unified(_ expected: String, _ actual: String) -> String {
-    let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
-    let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
-    var start = 0
-    while start < a.count, start < b.count, a[start] == b[start] { start += 1 }
-    var endA = a.count
-    var endB = b.count
-    while endA > start, endB > start, a[endA - 1] == b[endB - 1] {
-      endA -= 1
-      endB -= 1
-    }
-    var lines = ["@@ line \(start + 1) @@"]
-    lines += a[start..<min(endA, start + 20)].map { "-" + $0 }
-    lines += b[start..<min(endB, start + 20)].map { "+" + $0 }
-    return lines.joined(separator: "\n")
   }
 }

@@ -12,11 +12,15 @@ import YAML
 /// nothing half-written: every byte is rendered before the destination is
 /// touched, files are written under temporary names and renamed into place,
 /// and no file is ever written outside the directory asked for.
-struct OutputWriter {
+public struct OutputWriter {
   /// `-o`: nil for stdout.
-  var destination: String?
+  public var destination: String?
 
-  func write(_ resources: ResourceMap) throws(Diagnostic) {
+  public init(destination: String?) {
+    self.destination = destination
+  }
+
+  public func write(_ resources: ResourceMap) throws(Diagnostic) {
     guard let destination else {
       try OutputWriter.writeStandardOutput(try Builder.render(resources))
       return
@@ -32,7 +36,7 @@ struct OutputWriter {
 
   /// All of `bytes` to stdout. A reader that went away ends mrgen as it ends
   /// other tools (SIGPIPE); any other failure is an error with its reason.
-  static func writeStandardOutput(_ bytes: [UInt8]) throws(Diagnostic) {
+  public static func writeStandardOutput(_ bytes: [UInt8]) throws(Diagnostic) {
     do throws(WriteError) {
       try writeAll(STDOUT_FILENO, bytes)
     } catch {
@@ -44,12 +48,12 @@ struct OutputWriter {
     }
   }
 
-  struct WriteError: Error {
+  public struct WriteError: Error {
     var code: Int32
     var reason: String { String(cString: strerror(code)) }
   }
 
-  static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(WriteError) {
+  public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(WriteError) {
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeBytes { buffer in
@@ -140,7 +144,7 @@ struct OutputWriter {
   /// kustomize's names: group, version and kind (the non-empty ones), then the
   /// name, lower-cased; prefixed with the namespace (`default` for none) when
   /// the resources span more than one.
-  static func fileNames(for resources: ResourceMap) throws(Diagnostic) -> [String] {
+  public static func fileNames(for resources: ResourceMap) throws(Diagnostic) -> [String] {
     let namespaces = Set(resources.resources.map { $0.namespace.isEmpty ? "default" : $0.namespace })
     var taken: [String: Resource] = [:]
     var names: [String] = []
@@ -176,81 +180,10 @@ struct OutputWriter {
   }
 }
 
-/// A file created beside its final path under a name no one else uses,
-/// written through the descriptor that created it, then renamed over the
-/// final path, or removed.
-final class TemporaryFile {
-  let path: String
-  let mark: Mark
-  private var descriptor: Int32
-
-  /// The mode a new file gets (0666 less the umask), read once.
-  static let mode: mode_t = {
-    let mask = umask(0)
-    umask(mask)
-    return 0o666 & ~mask
-  }()
-
-  /// Created with the mode (and, where allowed, the owner) of the file it will
-  /// replace, so that replacing a 0600 file does not make it readable to others.
-  init(beside final: String, at mark: Mark) throws(Diagnostic) {
-    self.mark = mark
-    let directory = final.contains("/") ? String(final[..<final.lastIndex(of: "/")!]) : "."
-    var template = Array("\(directory.isEmpty ? "/" : directory)/.mrgen-XXXXXX".utf8CString)
-    descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0 else {
-      throw Diagnostic(mark, "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))")
-    }
-    path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    var existing = stat()
-    if lstat(final, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG {
-      fchmod(descriptor, existing.st_mode & 0o7777)
-      _ = fchown(descriptor, existing.st_uid, existing.st_gid)
-    } else {
-      // mkstemp makes the file 0600; give it the mode a new file would have.
-      fchmod(descriptor, TemporaryFile.mode)
-    }
-  }
-
-  func write(_ bytes: [UInt8]) throws(Diagnostic) {
-    do throws(OutputWriter.WriteError) {
-      try OutputWriter.writeAll(descriptor, bytes)
-    } catch {
-      remove()
-      throw Diagnostic(mark, "cannot write '\(path)': \(error.reason)")
-    }
-    // Some file systems (NFS, quotas) report a failed write only when the file is closed.
-    let closed = close(descriptor)
-    descriptor = -1
-    if closed != 0 {
-      let reason = String(cString: strerror(errno))
-      remove()
-      throw Diagnostic(mark, "cannot write '\(path)': \(reason)")
-    }
-  }
-
-  func rename(to final: String) throws(Diagnostic) {
-    guard systemRename(path, final) == 0 else {
-      let reason = String(cString: strerror(errno))
-      remove()
-      throw Diagnostic(mark, "cannot write '\(final)': \(reason)")
-    }
-  }
-
-  func remove() {
-    if descriptor >= 0 {
-      close(descriptor)
-      descriptor = -1
-    }
-    unlink(path)
-  }
-}
-
-// The C calls by other names, as the methods above shadow theirs.
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
   write(descriptor, buffer, count)
 }
 
-private func systemRename(_ from: String, _ to: String) -> Int32 {
+func systemRename(_ from: String, _ to: String) -> Int32 {
   rename(from, to)
 }

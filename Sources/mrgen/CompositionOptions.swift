@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Kustomize
+import ModelRegistry
+import Output
+import YAML
+
+/// `--with` and `--namespace`, shared by `build`, `check` and `compose`.
+struct CompositionOptions: ParsableArguments {
+  @Option(
+    name: .customLong("with"),
+    help: ArgumentHelp("Options of the Model Registry tree to compose with DIR, comma-separated (see `mrgen options`).", valueName: "options"))
+  var options: [String] = []
+
+  @Option(help: ArgumentHelp("The namespace of everything built; defaults to DIR's own when options are given.", valueName: "name"))
+  var namespace: String?
+
+  @Option(
+    name: .customLong("limit"),
+    help: ArgumentHelp(
+      "Raise or lower one of the build's bounds, as NAME=VALUE (sizes may end in Ki, Mi or Gi); repeatable. Names: \(Limits.names.joined(separator: ", ")).",
+      valueName: "name=value"))
+  var limitAssignments: [String] = []
+
+  /// The build's bounds, the defaults changed by `--limit`.
+  var limits: Limits {
+    get throws(Diagnostic) {
+      var limits = Limits()
+      for assignment in limitAssignments {
+        do throws(LimitError) {
+          try limits.set(assignment)
+        } catch {
+          throw Diagnostic(Mark(file: "--limit", line: 0, column: 0), error.message)
+        }
+      }
+      return limits
+    }
+  }
+
+  var selection: [String] {
+    options.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
+
+  var composes: Bool { !selection.isEmpty || namespace != nil }
+
+  /// The composition for `directory`, checked against the catalog of the tree above it.
+  func composition(for directory: String) throws(Diagnostic) -> Composition {
+    guard let root = Catalog.findRoot(from: directory) else {
+      throw Diagnostic(Mark(file: directory, line: 0, column: 0), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(directory)'")
+    }
+    let catalog = try Catalog.load(root: root)
+    return try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog)
+  }
+
+  /// Builds `directory`, composed when options or a namespace are given; warnings go to stderr.
+  func build(_ directory: String) throws(Diagnostic) -> ResourceMap {
+    var builder = Builder(limits: try limits)
+    let resources: ResourceMap
+    if composes {
+      let composition = try composition(for: directory)
+      resources = try builder.build(composition.kustomization(in: Catalog.findRoot(from: directory)!))
+    } else {
+      resources = try builder.build(directory)
+    }
+    for warning in builder.warnings { Diagnostics.report(warning) }
+    return resources
+  }
+}
