@@ -54,7 +54,7 @@ public struct Catalog: Sendable {
     var seen: [String: CatalogOption] = [:]
     for option in options {
       if let first = seen[option.name] {
-        throw Diagnostic(Mark(file: option.file, line: 0, column: 0), "option '\(option.name)' is declared twice", notes: [Diagnostic.Note(Mark(file: first.file, line: 0, column: 0), "first declared here")])
+        throw Diagnostic(Mark(file: option.file), "option '\(option.name)' is declared twice", notes: [Diagnostic.Note(Mark(file: first.file), "first declared here")])
       }
       seen[option.name] = option
     }

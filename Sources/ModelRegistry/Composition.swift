@@ -22,13 +22,13 @@ public struct Composition: Sendable {
   public init(target: String, selection: [String], namespace: String?, catalog: Catalog, loader: Loader = Loader()) throws(Diagnostic) {
     if let namespace, !Composition.isNamespaceName(namespace) {
       throw Diagnostic(
-        Mark(file: "--namespace", line: 0, column: 0),
+        Mark(file: "--namespace"),
         "'\(namespace)' is not a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit")
     }
     let inspection = try TargetInspection(of: target, catalog: catalog, loader: loader)
     guard let database = inspection.database else {
       throw Diagnostic(
-        Mark(file: target, line: 0, column: 0),
+        Mark(file: target),
         "'\(target)' deploys no database that the catalog knows, so options cannot be chosen for it",
         notes: [Diagnostic.Note(nil, "an overlay declares its database in the metadata annotation \(CatalogKey.database); overlays: \(catalog.databases.joined(separator: ", "))")])
     }
@@ -47,10 +47,10 @@ public struct Composition: Sendable {
   public func kustomization(in directory: String) -> Kustomization {
     let file = Path.join(directory, "kustomization.yaml")
     var kustomization = Kustomization(file: file, directory: directory)
-    let mark = Mark(file: "--with", line: 0, column: 0)
-    kustomization.resources = [Located(relative(target, from: directory), mark: Mark(file: target, line: 0, column: 0))]
+    let mark = Mark(file: "--with")
+    kustomization.resources = [Located(relative(target, from: directory), mark: Mark(file: target))]
     kustomization.components = components.map { Located(relative($0, from: directory), mark: mark) }
-    kustomization.namespace = namespace.map { Located($0, mark: Mark(file: "--namespace", line: 0, column: 0)) }
+    kustomization.namespace = namespace.map { Located($0, mark: Mark(file: "--namespace")) }
     return kustomization
   }
 

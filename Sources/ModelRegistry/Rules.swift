@@ -13,7 +13,7 @@ public struct Rules: Sendable {
   /// The selected options in order, or the first broken rule with its reason.
   /// - Parameter included: options the build directory already includes, with the file that includes each.
   public func check(_ selection: [String], database: String, included: [String: String] = [:]) throws(Diagnostic) -> [CatalogOption] {
-    let withMark = Mark(file: "--with", line: 0, column: 0)
+    let withMark = Mark(file: "--with")
     var selected: [CatalogOption] = []
     for name in selection {
       guard let option = catalog.option(named: name) else {
@@ -23,11 +23,11 @@ public struct Rules: Sendable {
         throw Diagnostic(withMark, "option '\(name)' is given twice")
       }
       if let file = included[name] {
-        throw Diagnostic(withMark, "option '\(name)' is already included", notes: [Diagnostic.Note(Mark(file: file, line: 0, column: 0), "included here")])
+        throw Diagnostic(withMark, "option '\(name)' is already included", notes: [Diagnostic.Note(Mark(file: file), "included here")])
       }
       guard option.component(for: database) != nil else {
         throw Diagnostic(
-          Mark(file: option.file, line: 0, column: 0),
+          Mark(file: option.file),
           "option '\(name)' has no variant for the database '\(database)'",
           notes: [Diagnostic.Note(nil, "'\(name)' is available for: \((option.databases ?? []).joined(separator: ", "))")])
       }

@@ -44,7 +44,7 @@ public struct OutputWriter {
         signal(SIGPIPE, SIG_DFL)
         raise(SIGPIPE)
       }
-      throw Diagnostic(Mark(file: "<stdout>", line: 0, column: 0), "cannot write to standard output: \(error.reason)")
+      throw Diagnostic(Mark(file: "<stdout>"), "cannot write to standard output: \(error.reason)")
     }
   }
 
@@ -80,7 +80,7 @@ public struct OutputWriter {
   /// link. A FIFO or a device (`/dev/stdout`, `/dev/null`) is written through,
   /// never replaced.
   static func writeFile(_ path: String, _ bytes: [UInt8]) throws(Diagnostic) {
-    let at = Mark(file: path, line: 0, column: 0)
+    let at = Mark(file: path)
     var info = stat()
     if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
       guard info.st_mode & S_IFMT != S_IFDIR else { throw Diagnostic(at, "'\(path)' is a directory") }
@@ -116,7 +116,7 @@ public struct OutputWriter {
   /// in turn (memory stays that of one resource), under a temporary name; all
   /// are renamed into place once every one is written.
   func writeDirectory(_ directory: String, _ resources: ResourceMap) throws(Diagnostic) {
-    let at = Mark(file: directory, line: 0, column: 0)
+    let at = Mark(file: directory)
     let names = try OutputWriter.fileNames(for: resources)
     if DiskFileSystem().kind(of: directory) == .missing {
       try OutputWriter.makeDirectories(directory, at: at)

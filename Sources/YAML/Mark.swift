@@ -12,8 +12,14 @@ public struct Mark: Sendable, Hashable, CustomStringConvertible {
     self.column = column
   }
 
+  /// A place that has no line: a whole file, a directory, a command-line flag
+  /// (`--with`); printed as the name alone.
+  public init(file: String) {
+    self.init(file: file, line: 0, column: 0)
+  }
+
   /// A mark for values that were made by a transformer rather than read.
-  public static let generated = Mark(file: "<generated>", line: 0, column: 0)
+  public static let generated = Mark(file: "<generated>")
 
   public var description: String {
     line > 0 ? "\(file):\(line):\(column)" : file

@@ -49,7 +49,7 @@ public struct Parser {
     builder.lastDuplicateKeyWins = lastDuplicateKeyWins
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else {
-      throw Diagnostic(Mark(file: file, line: 0, column: 0), "cannot initialise the YAML parser")
+      throw Diagnostic(Mark(file: file), "cannot initialise the YAML parser")
     }
     defer { yaml_parser_delete(&parser) }
     let bytes = Parser.droppingDocumentByteOrderMarks(bytes)
@@ -374,7 +374,8 @@ private struct TreeBuilder {
   /// `!!timestamp` read as one. Other tags (`!!str`, custom ones) leave a string.
   static func resolve(tag: String, value: String, at mark: Mark) throws(Diagnostic) -> (ScalarKind, String) {
     func refuse(_ type: String) -> Diagnostic {
-      Diagnostic(mark, "cannot decode !!str `\(value)` as a !!\(type)")
+      // The value is not shown: it may be a Secret's.
+      Diagnostic(mark, "this value is tagged !!\(type) but does not read as one")
     }
     let plain = ScalarResolver.resolveCore(value)
     switch tag {

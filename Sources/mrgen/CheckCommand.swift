@@ -32,7 +32,7 @@ struct CheckCommand: ParsableCommand {
       do throws(FileSystemError) {
         expected = try DiskFileSystem().readUserFile(golden, limit: limit)
       } catch {
-        throw Diagnostic(Mark(file: golden, line: 0, column: 0), "the golden file \(error.reason)")
+        throw Diagnostic(Mark(file: golden), "the golden file \(error.reason)")
       }
     } catch {
       Diagnostics.report(error)

@@ -30,7 +30,7 @@ struct CompositionOptions: ParsableArguments {
         do throws(LimitError) {
           try limits.set(assignment)
         } catch {
-          throw Diagnostic(Mark(file: "--limit", line: 0, column: 0), error.message)
+          throw Diagnostic(Mark(file: "--limit"), error.message)
         }
       }
       return limits
@@ -46,7 +46,7 @@ struct CompositionOptions: ParsableArguments {
   /// The composition for `directory`, checked against the catalog of the tree above it.
   func composition(for directory: String) throws(Diagnostic) -> Composition {
     guard let root = Catalog.findRoot(from: directory) else {
-      throw Diagnostic(Mark(file: directory, line: 0, column: 0), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(directory)'")
+      throw Diagnostic(Mark(file: directory), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(directory)'")
     }
     let catalog = try Catalog.load(root: root)
     return try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog)

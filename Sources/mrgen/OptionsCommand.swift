@@ -23,7 +23,7 @@ struct OptionsCommand: ParsableCommand {
   func run() throws {
     do throws(Diagnostic) {
       guard let root = Catalog.findRoot(from: tree) else {
-        throw Diagnostic(Mark(file: tree, line: 0, column: 0), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(tree)'")
+        throw Diagnostic(Mark(file: tree), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(tree)'")
       }
       let catalog = try Catalog.load(root: root)
       let text: String

@@ -97,7 +97,7 @@ import YAML
       (["kustomization.yaml": "configMapGenerator:\n- name: c\n  files: [gone.txt]\n"], "kustomization.yaml", 3, "not found"),
       (["kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [a=1, a=2]\n"], "kustomization.yaml", 3, "illegally repeats the key `a`"),
       (["kustomization.yaml": "configMapGenerator:\n- name: c\n  behavior: merge\n"], "kustomization.yaml", 2, "no ConfigMap of that name to merge"),
-      (["kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [novalue]\n"], "kustomization.yaml", 3, "expected key=value"),
+      (["kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [novalue]\n"], "kustomization.yaml", 3, "must be key=value; this one has no key"),
     ]
     for (files, file, line, message) in cases {
       let error = #expect(throws: Diagnostic.self) { try render(files) }

@@ -50,7 +50,7 @@ public struct LoadedKustomization {
   public static func load(directory: String, loader: Loader) throws(Diagnostic) -> LoadedKustomization {
     let root = Path.normalize(directory)
     guard loader.fileSystem.kind(of: root) == .directory else {
-      throw Diagnostic(Mark(file: root, line: 0, column: 0), "'\(directory)' is not a directory")
+      throw Diagnostic(Mark(file: root), "'\(directory)' is not a directory")
     }
     let (kustomization, warnings) = try loader.loadKustomization(in: root, requestedAt: nil)
     var visiting: [String] = []
@@ -69,7 +69,7 @@ public struct LoadedKustomization {
   static func load(_ kustomization: Kustomization, loader: Loader, visiting: inout [String])
     throws(Diagnostic) -> LoadedKustomization
   {
-    let realDirectory = try loader.realDirectory(kustomization.directory, at: Mark(file: kustomization.file, line: 0, column: 0))
+    let realDirectory = try loader.realDirectory(kustomization.directory, at: Mark(file: kustomization.file))
     guard visiting.count < loader.limits.kustomizationDepth else {
       throw Diagnostic(
         Mark(file: kustomization.file, line: 1, column: 1),

@@ -24,7 +24,7 @@ public struct Loader {
     let found = Loader.kustomizationFileNames.map { Path.join(directory, $0) }.filter {
       fileSystem.kind(of: $0) != .missing
     }
-    let at = mark ?? Mark(file: directory, line: 0, column: 0)
+    let at = mark ?? Mark(file: directory)
     if found.count > 1 {
       throw Diagnostic(at, "found several kustomization files in '\(directory)': \(found.joined(separator: ", "))")
     }
@@ -38,7 +38,7 @@ public struct Loader {
   /// Reads and decodes the kustomization of a directory.
   public func loadKustomization(in directory: String, requestedAt mark: Mark?) throws(Diagnostic) -> (Kustomization, [Diagnostic]) {
     let file = try kustomizationFile(in: directory, requestedAt: mark)
-    let at = mark ?? Mark(file: file, line: 0, column: 0)
+    let at = mark ?? Mark(file: file)
     let name = mark == nil ? "the kustomization file" : "the kustomization file '\(file)'"
     let bytes = try read(file, root: try realDirectory(directory, at: at), named: name, at: at)
     // kustomize decodes its own files as JSON, where a repeated key replaces the

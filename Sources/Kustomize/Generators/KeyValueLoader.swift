@@ -58,7 +58,8 @@ struct KeyValueLoader {
   func literalPair(_ literal: Located<String>) throws(Diagnostic) -> Pair {
     let text = literal.value
     guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-      throw Diagnostic(literal.mark, "invalid literal source '\(text)', expected key=value")
+      // The text is not shown: without '=', it may be a secret value itself.
+      throw Diagnostic(literal.mark, "a literal source must be key=value; this one has no key")
     }
     let key = String(text[..<equals])
     var value = Substring(text[text.index(after: equals)...])

@@ -65,7 +65,7 @@ public struct ReplacementTransformer: BuiltinTransformer {
     }
     let parts = scalar.value.components(separatedBy: source.options.delimiter)
     guard source.options.index >= 0, source.options.index < parts.count else {
-      throw Diagnostic(source.mark, "options.index \(source.options.index) is out of bounds for value \(scalar.value)")
+      throw Diagnostic(source.mark, "options.index \(source.options.index) is out of bounds: the value has \(parts.count) parts")
     }
     scalar.value = parts[source.options.index]
     scalar.kind = .string

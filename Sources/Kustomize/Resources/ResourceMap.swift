@@ -18,8 +18,10 @@ public struct ResourceMap: Sendable {
   /// Each resource's rank in build order; absent once removed.
   private var rank: [ObjectIdentifier: Int] = [:]
   private var nextRank = 0
-  /// Resources whose id changed since the last `settle`, with the id they were indexed under.
-  private var unsettled: [ObjectIdentifier: (resource: Resource, indexedAs: ResourceID?)] = [:]
+  /// Resources whose id changed since the last `settle`, in the order they changed,
+  /// with the id they were indexed under.
+  private var unsettled: [(resource: Resource, indexedAs: ResourceID?)] = []
+  private var unsettledSet: Set<ObjectIdentifier> = []
 
   public init() {}
 
@@ -85,8 +87,8 @@ public struct ResourceMap: Sendable {
   public mutating func remove(_ resource: Resource) {
     let identifier = ObjectIdentifier(resource)
     guard rank.removeValue(forKey: identifier) != nil else { return }
-    if let pending = unsettled.removeValue(forKey: identifier) {
-      if let indexed = pending.indexedAs, byID[indexed.key] === resource { byID[indexed.key] = nil }
+    if unsettledSet.contains(identifier), let pending = unsettled.first(where: { $0.resource === resource }) {
+      if let indexed = pending.indexedAs, byID[indexed] === resource { byID[indexed] = nil }
     } else if byID[resource.id.key] === resource {
       byID[resource.id.key] = nil
     }
@@ -98,12 +100,13 @@ public struct ResourceMap: Sendable {
   /// resources changed, so the pipeline calls it after every step.
   public mutating func settle(after transformation: String) throws(Diagnostic) {
     guard !unsettled.isEmpty else { return }
-    let changed = unsettled.values.map(\.resource).sorted { order(of: $0) < order(of: $1) }
-    for (resource, indexedAs) in unsettled.values {
-      if let indexedAs, byID[indexedAs.key] === resource { byID[indexedAs.key] = nil }
+    let changed = unsettled.filter { rank[ObjectIdentifier($0.resource)] != nil }
+    unsettled.removeAll(keepingCapacity: true)
+    unsettledSet.removeAll(keepingCapacity: true)
+    for (resource, indexedAs) in changed {
+      if let indexedAs, byID[indexedAs] === resource { byID[indexedAs] = nil }
     }
-    unsettled.removeAll()
-    for resource in changed {
+    for (resource, _) in changed {
       let key = resource.id.key
       if let other = byID[key], other !== resource {
         let (first, second) = order(of: other) < order(of: resource) ? (other, resource) : (resource, other)
@@ -155,7 +158,7 @@ public struct ResourceMap: Sendable {
       guard let oldRank = rank.removeValue(forKey: identifier), let index = resources.firstIndex(where: { $0 === old })
       else { return }
       if byID[old.id.key] === old { byID[old.id.key] = nil }
-      unsettled[identifier] = nil
+      if unsettledSet.remove(identifier) != nil { unsettled.removeAll { $0.resource === old } }
       resources[index] = resource
       rank[ObjectIdentifier(resource)] = oldRank
       byID[resource.id.key] = resource
@@ -178,6 +181,10 @@ public struct ResourceMap: Sendable {
   }
 
   private mutating func indexNames(of resource: Resource) {
+    guard !resource.previousIDs.isEmpty else {
+      byName[resource.name, default: []].append(resource)
+      return
+    }
     var names: Set<String> = []
     for id in resource.allIDs where names.insert(id.name).inserted {
       byName[id.name, default: []].append(resource)
@@ -187,7 +194,10 @@ public struct ResourceMap: Sendable {
   private mutating func changed(_ resource: Resource, from before: ResourceID) {
     let identifier = ObjectIdentifier(resource)
     guard rank[identifier] != nil else { return }
-    if unsettled[identifier] == nil { unsettled[identifier] = (resource, byID[before.key] === resource ? before : nil) }
+    if unsettledSet.insert(identifier).inserted {
+      let key = before.key
+      unsettled.append((resource, byID[key] === resource ? key : nil))
+    }
     if resource.name != before.name { byName[resource.name, default: []].append(resource) }
   }
 }
