@@ -14,7 +14,10 @@ public struct ResourceMap: Sendable {
   private var byID: [ResourceID: Resource] = [:]
   /// Every name a resource held while in this map → that resource (a superset:
   /// look-ups re-check what they find, so names left behind cost nothing).
-  private var byName: [String: [Resource]] = [:]
+  private var byName: [String: Resource] = [:]
+  /// The further resources of a name held by more than one (rare; kept apart so
+  /// that the common case costs no array per name).
+  private var byNameMore: [String: [Resource]] = [:]
   /// Each resource's rank in build order; absent once removed.
   private var rank: [ObjectIdentifier: Int] = [:]
   private var nextRank = 0
@@ -44,12 +47,18 @@ public struct ResourceMap: Sendable {
   }
 
   public mutating func append(contentsOf other: ResourceMap) throws(Diagnostic) {
+    // Into an empty map (a kustomization whose only resource is another), the other map is taken whole.
+    if resources.isEmpty, byName.isEmpty, unsettled.isEmpty, other.unsettled.isEmpty {
+      self = other
+      return
+    }
     for resource in other.resources { try append(resource) }
   }
 
   /// The resources that have, or once had, `name`, in build order.
   public func resources(named name: String) -> [Resource] {
-    guard let found = byName[name] else { return [] }
+    guard let first = byName[name] else { return [] }
+    let found = [first] + (byNameMore[name] ?? [])
     var seen: Set<ObjectIdentifier> = []
     let present = found.filter { rank[ObjectIdentifier($0)] != nil && seen.insert(ObjectIdentifier($0)).inserted }
     return present.count < 2 ? present : present.sorted { order(of: $0) < order(of: $1) }
@@ -180,14 +189,22 @@ public struct ResourceMap: Sendable {
     rank[ObjectIdentifier(resource)] ?? Int.max
   }
 
+  private mutating func index(_ resource: Resource, as name: String) {
+    if let first = byName[name] {
+      if first !== resource { byNameMore[name, default: []].append(resource) }
+    } else {
+      byName[name] = resource
+    }
+  }
+
   private mutating func indexNames(of resource: Resource) {
     guard !resource.previousIDs.isEmpty else {
-      byName[resource.name, default: []].append(resource)
+      index(resource, as: resource.name)
       return
     }
     var names: Set<String> = []
     for id in resource.allIDs where names.insert(id.name).inserted {
-      byName[id.name, default: []].append(resource)
+      index(resource, as: id.name)
     }
   }
 
@@ -198,7 +215,7 @@ public struct ResourceMap: Sendable {
       let key = before.key
       unsettled.append((resource, byID[key] === resource ? key : nil))
     }
-    if resource.name != before.name { byName[resource.name, default: []].append(resource) }
+    if resource.name != before.name { index(resource, as: resource.name) }
   }
 }
 
