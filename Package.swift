@@ -43,7 +43,8 @@ let package = Package(
     .executableTarget(name: "fuzz-build", dependencies: ["Fuzzing"]),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
     .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "Output", "YAML"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Kustomize", "YAML"], exclude: ["Goldens"]),
+    .testTarget(
+      name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Kustomize", "YAML"], exclude: ["Goldens"]),
     .testTarget(name: "OutputTests", dependencies: ["Output", "Kustomize", "YAML"]),
     .testTarget(name: "mrgenTests", dependencies: ["mrgen"], resources: [.copy("Fixtures")]),
   ],

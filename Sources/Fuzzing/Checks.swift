@@ -40,7 +40,8 @@ public enum FuzzChecks {
     do {
       let second = try Emitter().emit(reread)
       if second != first {
-        return "emitting the re-read output changes it\n--- first:\n\(String(decoding: first, as: UTF8.self))\n--- second:\n\(String(decoding: second, as: UTF8.self))"
+        return
+          "emitting the re-read output changes it\n--- first:\n\(String(decoding: first, as: UTF8.self))\n--- second:\n\(String(decoding: second, as: UTF8.self))"
       }
     } catch {
       return "mrgen's own output, read back, cannot be emitted: \(error)"

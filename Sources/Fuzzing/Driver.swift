@@ -50,12 +50,15 @@ public enum FuzzDriver {
 
     @_silgen_name("LLVMFuzzerRunDriver")
     static func runDriver(
-      _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+      _ argc: UnsafeMutablePointer<Int32>,
+      _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
       _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
     ) -> Int32
 
     /// Hands `check` to libFuzzer's driver; a failed check ends the run with the failure (a crash libFuzzer keeps).
-    public static func fuzz(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ check: @escaping Check) -> Int32 {
+    public static func fuzz(
+      _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ check: @escaping Check
+    ) -> Int32 {
       property = check
       var count = argc
       var arguments = argv

@@ -54,7 +54,9 @@ public struct Catalog: Sendable {
     var seen: [String: CatalogOption] = [:]
     for option in options {
       if let first = seen[option.name] {
-        throw Diagnostic(Mark(file: option.file), "option '\(option.name)' is declared twice", notes: [Diagnostic.Note(Mark(file: first.file), "first declared here")])
+        throw Diagnostic(
+          Mark(file: option.file), "option '\(option.name)' is declared twice",
+          notes: [Diagnostic.Note(Mark(file: first.file), "first declared here")])
       }
       seen[option.name] = option
     }
@@ -64,8 +66,11 @@ public struct Catalog: Sendable {
       overlays: overlays.sorted { $0.database < $1.database })
   }
 
-  static func option(from kustomization: Kustomization, directory: String, description: String) throws(Diagnostic) -> CatalogOption {
-    let fallbackName = Path.relative(directory, from: Path.join(directory, "..")).replacingOccurrences(of: "/", with: "-")
+  static func option(from kustomization: Kustomization, directory: String, description: String) throws(Diagnostic)
+    -> CatalogOption
+  {
+    let fallbackName = Path.relative(directory, from: Path.join(directory, "..")).replacingOccurrences(
+      of: "/", with: "-")
     var variants: [(database: String, directory: String)] = []
     for item in kustomization.annotation(CatalogKey.variants)?.commaSeparated() ?? [] {
       let parts = item.value.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -99,7 +104,9 @@ public struct Catalog: Sendable {
   }
 
   static func kustomization(in directory: String, loader: Loader) throws(Diagnostic) -> Kustomization? {
-    let hasFile = Loader.kustomizationFileNames.contains { loader.fileSystem.kind(of: Path.join(directory, $0)) == .file }
+    let hasFile = Loader.kustomizationFileNames.contains {
+      loader.fileSystem.kind(of: Path.join(directory, $0)) == .file
+    }
     guard hasFile else { return nil }
     return try loader.loadKustomization(in: directory, requestedAt: nil).0
   }

@@ -19,18 +19,26 @@ public struct Composition: Sendable {
   /// - Parameters:
   ///   - target: the directory to build (an overlay, or a kustomization that includes one).
   ///   - selection: option names as the user gave them.
-  public init(target: String, selection: [String], namespace: String?, catalog: Catalog, loader: Loader = Loader()) throws(Diagnostic) {
+  public init(target: String, selection: [String], namespace: String?, catalog: Catalog, loader: Loader = Loader())
+    throws(Diagnostic)
+  {
     if let namespace, !Composition.isNamespaceName(namespace) {
       throw Diagnostic(
         Mark(file: "--namespace"),
-        "'\(namespace)' is not a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit")
+        "'\(namespace)' is not a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit"
+      )
     }
     let inspection = try TargetInspection(of: target, catalog: catalog, loader: loader)
     guard let database = inspection.database else {
       throw Diagnostic(
         Mark(file: target),
         "'\(target)' deploys no database that the catalog knows, so options cannot be chosen for it",
-        notes: [Diagnostic.Note(nil, "an overlay declares its database in the metadata annotation \(CatalogKey.database); overlays: \(catalog.databases.joined(separator: ", "))")])
+        notes: [
+          Diagnostic.Note(
+            nil,
+            "an overlay declares its database in the metadata annotation \(CatalogKey.database); overlays: \(catalog.databases.joined(separator: ", "))"
+          )
+        ])
     }
     let checked = try Rules(catalog: catalog).check(selection, database: database, included: inspection.includedOptions)
     // An option that changes what the others add is applied after them.
@@ -38,7 +46,8 @@ public struct Composition: Sendable {
     self.target = target
     self.database = database
     self.options = selected
-    self.components = selected.map { $0.component(for: database)! }
+    // The rules checked above that each selected option has a variant for the database.
+    self.components = selected.compactMap { $0.component(for: database) }
     self.namespace = namespace ?? inspection.namespace
   }
 
@@ -83,7 +92,9 @@ public struct Composition: Sendable {
     func isAlphanumeric(_ byte: UInt8) -> Bool {
       (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
-    return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") } && isAlphanumeric(bytes.first!) && isAlphanumeric(bytes.last!)
+    guard let first = bytes.first, let last = bytes.last else { return false }
+    return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") } && isAlphanumeric(first)
+      && isAlphanumeric(last)
   }
 
   /// The `mrgen build` command that renders this composition.

@@ -12,36 +12,47 @@ public struct Rules: Sendable {
 
   /// The selected options in order, or the first broken rule with its reason.
   /// - Parameter included: options the build directory already includes, with the file that includes each.
-  public func check(_ selection: [String], database: String, included: [String: String] = [:]) throws(Diagnostic) -> [CatalogOption] {
+  public func check(_ selection: [String], database: String, included: [String: String] = [:]) throws(Diagnostic)
+    -> [CatalogOption]
+  {
     let withMark = Mark(file: "--with")
     var selected: [CatalogOption] = []
     for name in selection {
       guard let option = catalog.option(named: name) else {
-        throw Diagnostic(withMark, "unknown option '\(name)'", notes: [Diagnostic.Note(nil, "available options: \(catalog.options.map(\.name).joined(separator: ", "))")])
+        throw Diagnostic(
+          withMark, "unknown option '\(name)'",
+          notes: [Diagnostic.Note(nil, "available options: \(catalog.options.map(\.name).joined(separator: ", "))")])
       }
       if selected.contains(where: { $0.name == name }) {
         throw Diagnostic(withMark, "option '\(name)' is given twice")
       }
       if let file = included[name] {
-        throw Diagnostic(withMark, "option '\(name)' is already included", notes: [Diagnostic.Note(Mark(file: file), "included here")])
+        throw Diagnostic(
+          withMark, "option '\(name)' is already included", notes: [Diagnostic.Note(Mark(file: file), "included here")])
       }
       guard option.component(for: database) != nil else {
         throw Diagnostic(
           Mark(file: option.file),
           "option '\(name)' has no variant for the database '\(database)'",
-          notes: [Diagnostic.Note(nil, "'\(name)' is available for: \((option.databases ?? []).joined(separator: ", "))")])
+          notes: [
+            Diagnostic.Note(nil, "'\(name)' is available for: \((option.databases ?? []).joined(separator: ", "))")
+          ])
       }
       selected.append(option)
     }
     let names = Set(selected.map(\.name)).union(included.keys)
     for option in selected + included.keys.sorted().compactMap({ catalog.option(named: $0) }) {
       for required in option.requires where !names.contains(required.value) {
-        throw Diagnostic(required.mark, "option '\(option.name)' requires '\(required.value)', which is not selected", notes: [Diagnostic.Note(nil, "add it: --with \(required.value),\(option.name)")])
+        throw Diagnostic(
+          required.mark, "option '\(option.name)' requires '\(required.value)', which is not selected",
+          notes: [Diagnostic.Note(nil, "add it: --with \(required.value),\(option.name)")])
       }
       if let first = option.requiresAny.first, !option.requiresAny.contains(where: { names.contains($0.value) }) {
         let choices = option.requiresAny.map { "'\($0.value)'" }.joined(separator: " or ")
         let none = option.requiresAny.count == 2 ? "neither" : "none"
-        throw Diagnostic(first.mark, "option '\(option.name)' requires \(choices), and \(none) is selected", notes: [Diagnostic.Note(nil, "add one: --with \(option.requiresAny[0].value),\(option.name)")])
+        throw Diagnostic(
+          first.mark, "option '\(option.name)' requires \(choices), and \(none) is selected",
+          notes: [Diagnostic.Note(nil, "add one: --with \(option.requiresAny[0].value),\(option.name)")])
       }
       for conflict in option.conflicts where names.contains(conflict.option.value) {
         throw Diagnostic(conflict.option.mark, conflict.message(for: option.name))

@@ -1,3 +1,6 @@
+import Kustomize
+import YAML
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Kustomize
-import YAML
 
 /// Writes a render to stdout, a file or a directory, so that an error leaves
 /// nothing half-written: every byte is rendered before the destination is
@@ -57,7 +58,8 @@ public struct OutputWriter {
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeBytes { buffer in
-        systemWrite(descriptor, buffer.baseAddress! + offset, bytes.count - offset)
+        guard let base = buffer.baseAddress else { return 0 }
+        return systemWrite(descriptor, base + offset, bytes.count - offset)
       }
       if written < 0 {
         if errno == EINTR { continue }
@@ -85,7 +87,9 @@ public struct OutputWriter {
     if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
       guard info.st_mode & S_IFMT != S_IFDIR else { throw Diagnostic(at, "'\(path)' is a directory") }
       let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-      guard descriptor >= 0 else { throw Diagnostic(at, "cannot open '\(path)' for writing: \(String(cString: strerror(errno)))") }
+      guard descriptor >= 0 else {
+        throw Diagnostic(at, "cannot open '\(path)' for writing: \(String(cString: strerror(errno)))")
+      }
       defer { close(descriptor) }
       do throws(WriteError) {
         try writeAll(descriptor, bytes)
@@ -101,7 +105,8 @@ public struct OutputWriter {
     } catch .missing {
       target = path
     } catch {
-      throw Diagnostic(at, "cannot write '\(path)': it is a symbolic link that cannot be followed; write to its target, or remove it")
+      throw Diagnostic(
+        at, "cannot write '\(path)': it is a symbolic link that cannot be followed; write to its target, or remove it")
     }
     let temporary = try TemporaryFile(beside: target, at: at)
     try temporary.write(bytes)
@@ -150,18 +155,27 @@ public struct OutputWriter {
     var names: [String] = []
     for resource in resources.resources {
       let gvk = resource.gvk
-      var name = ([gvk.group, gvk.version, gvk.kind].filter { !$0.isEmpty }.joined(separator: "_") + "_" + resource.name).lowercased() + ".yaml"
-      if namespaces.count > 1 { name = (resource.namespace.isEmpty ? "default" : resource.namespace).lowercased() + "_" + name }
+      var name =
+        ([gvk.group, gvk.version, gvk.kind].filter { !$0.isEmpty }.joined(separator: "_") + "_" + resource.name)
+        .lowercased() + ".yaml"
+      if namespaces.count > 1 {
+        name = (resource.namespace.isEmpty ? "default" : resource.namespace).lowercased() + "_" + name
+      }
       if name.contains("/") || name.contains("\0") {
         throw Diagnostic(
-          resource.source, "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name '\(name)' would hold '/' or NUL")
+          resource.source,
+          "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name '\(name)' would hold '/' or NUL"
+        )
       }
       if name.utf8.count > 255 {
-        throw Diagnostic(resource.source, "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name is longer than 255 bytes")
+        throw Diagnostic(
+          resource.source,
+          "\(gvk.kind) '\(resource.name)' cannot be written to its own file: its file name is longer than 255 bytes")
       }
       if let earlier = taken[name] {
         throw Diagnostic(
-          resource.source, "\(gvk.kind) '\(resource.name)' and the one from \(earlier.source) would both be written to '\(name)'")
+          resource.source,
+          "\(gvk.kind) '\(resource.name)' and the one from \(earlier.source) would both be written to '\(name)'")
       }
       taken[name] = resource
       names.append(name)

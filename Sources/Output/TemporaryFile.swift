@@ -1,3 +1,5 @@
+import YAML
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import YAML
 
 /// A file created beside its final path under a name no one else uses,
 /// written through the descriptor that created it, then renamed over the
@@ -26,9 +27,9 @@ final class TemporaryFile {
   /// replace, so that replacing a 0600 file does not make it readable to others.
   init(beside final: String, at mark: Mark) throws(Diagnostic) {
     self.mark = mark
-    let directory = final.contains("/") ? String(final[..<final.lastIndex(of: "/")!]) : "."
+    let directory = final.lastIndex(of: "/").map { String(final[..<$0]) } ?? "."
     var template = Array("\(directory.isEmpty ? "/" : directory)/.mrgen-XXXXXX".utf8CString)
-    descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    descriptor = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
     guard descriptor >= 0 else {
       throw Diagnostic(mark, "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))")
     }

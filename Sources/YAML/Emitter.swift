@@ -134,9 +134,12 @@ private struct EventWriter {
       for index in EventWriter.sortedOrder(mapping.entries) {
         var entry = mapping.entries[index]
         // An empty key (`: value`, or an anchor with no text) reads as null; kustomize writes it as "".
-        if entry.key.kind == .null, entry.key.value.isEmpty { entry.key = Scalar("", kind: .string, style: .doubleQuoted, mark: entry.key.mark) }
+        if entry.key.kind == .null, entry.key.value.isEmpty {
+          entry.key = Scalar("", kind: .string, style: .doubleQuoted, mark: entry.key.mark)
+        }
         guard entry.key.kind == .string else {
-          throw Diagnostic(entry.key.mark, "map key '\(entry.key.value)' is not a string; Kubernetes objects need string keys")
+          throw Diagnostic(
+            entry.key.mark, "map key '\(entry.key.value)' is not a string; Kubernetes objects need string keys")
         }
         try self.scalar(entry.key)
         try self.node(entry.value)
@@ -180,15 +183,20 @@ private struct EventWriter {
       }
     } else {
       guard let canonical = ScalarResolver.canonicalText(scalar) else {
-        throw Diagnostic(scalar.mark, "the value '\(scalar.value)' cannot be written as JSON (infinite or not a number)")
+        throw Diagnostic(
+          scalar.mark, "the value '\(scalar.value)' cannot be written as JSON (infinite or not a number)")
       }
       text = canonical
       style = scalar.kind == .timestamp ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE
     }
+    // libyaml wants a pointer even for an empty scalar, whose buffer may have none.
+    var empty: UInt8 = 0
     let ok = text.withUTF8 { bytes in
-      yaml_scalar_event_initialize(
-        &event, nil, nil, UnsafeMutablePointer(mutating: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!),
-        Int32(bytes.count), 1, 1, style)
+      withUnsafeMutablePointer(to: &empty) { placeholder in
+        yaml_scalar_event_initialize(
+          &event, nil, nil, UnsafeMutablePointer(mutating: bytes.baseAddress) ?? placeholder, Int32(bytes.count), 1, 1,
+          style)
+      }
     }
     guard ok == 1 else { throw Diagnostic(scalar.mark, "cannot write scalar (invalid UTF-8?)") }
     try send(scalar.mark)
@@ -238,7 +246,9 @@ enum BOMQuirk {
         let (letter, digits): (UInt8, Int) =
           value <= 0xFF ? (UInt8(ascii: "x"), 2) : value <= 0xFFFF ? (UInt8(ascii: "u"), 4) : (UInt8(ascii: "U"), 8)
         out.append(letter)
-        for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) { out.append(hex[Int((value >> UInt32(shift)) & 0xF)]) }
+        for shift in stride(from: (digits - 1) * 4, through: 0, by: -4) {
+          out.append(hex[Int((value >> UInt32(shift)) & 0xF)])
+        }
       }
     }
     out.append(UInt8(ascii: "\""))

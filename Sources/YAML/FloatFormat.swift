@@ -34,7 +34,8 @@ enum FloatFormat {
     } else if digits.count <= pointPosition {
       out += String(decoding: digits, as: UTF8.self) + String(repeating: "0", count: pointPosition - digits.count)
     } else {
-      out += String(decoding: digits[..<pointPosition], as: UTF8.self) + "."
+      out +=
+        String(decoding: digits[..<pointPosition], as: UTF8.self) + "."
         + String(decoding: digits[pointPosition...], as: UTF8.self)
     }
     return out

@@ -58,7 +58,10 @@ public enum JSONWriter {
       case 0x08: out += [0x5C, UInt8(ascii: "b")]
       case 0x0C: out += [0x5C, UInt8(ascii: "f")]
       case 0x00..<0x20, 0x3C, 0x3E, 0x26:
-        out += [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(scalar.value >> 4)], hex[Int(scalar.value & 0xF)]]
+        out += [
+          0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(scalar.value >> 4)],
+          hex[Int(scalar.value & 0xF)],
+        ]
       case 0x2028, 0x2029:
         out += Array("\\u202\(scalar.value == 0x2028 ? "8" : "9")".utf8)
       default:
@@ -88,7 +91,8 @@ public enum JSONWriter {
     } else if digits.count <= point {
       text += String(decoding: digits, as: UTF8.self) + String(repeating: "0", count: point - digits.count)
     } else {
-      text += String(decoding: digits[..<point], as: UTF8.self) + "." + String(decoding: digits[point...], as: UTF8.self)
+      text +=
+        String(decoding: digits[..<point], as: UTF8.self) + "." + String(decoding: digits[point...], as: UTF8.self)
     }
     return text
   }

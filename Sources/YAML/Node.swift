@@ -181,9 +181,10 @@ public final class Mapping: @unchecked Sendable {
     var index: [String: Int]? = nil
     for (key, value) in pairs {
       if index == nil, entries.count >= 16 {
-        index = Dictionary(entries.enumerated().map { ($0.element.key.value, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        index = Dictionary(
+          entries.enumerated().map { ($0.element.key.value, $0.offset) }, uniquingKeysWith: { first, _ in first })
       }
-      let existing = index != nil ? index![key] : entries.firstIndex { $0.key.value == key }
+      let existing = index.map { $0[key] } ?? entries.firstIndex { $0.key.value == key }
       if let existing {
         entries[existing].value = value
       } else {

@@ -1,3 +1,5 @@
+internal import CYAML
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-internal import CYAML
 
 /// Reads YAML streams into nodes with libyaml, keeping every node's source mark.
 ///
@@ -87,7 +88,9 @@ public struct Parser {
       var index = 4
       while index + 2 < buffer.count, let found = memchr(base + index, 0xEF, buffer.count - 2 - index) {
         index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        if buffer[index + 1] == 0xBB, buffer[index + 2] == 0xBF, Parser.followsDocumentStart(buffer, at: index) { marks.append(index) }
+        if buffer[index + 1] == 0xBB, buffer[index + 2] == 0xBF, Parser.followsDocumentStart(buffer, at: index) {
+          marks.append(index)
+        }
         index += 1
       }
     }
@@ -114,7 +117,8 @@ public struct Parser {
 
   /// A byte count as limits are written: `64 MiB`, `1000 bytes`.
   public static func describe(bytes: Int) -> String {
-    for (unit, factor) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= factor && bytes % factor == 0 {
+    for (unit, factor) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+    where bytes >= factor && bytes % factor == 0 {
       return "\(bytes / factor) \(unit)"
     }
     return "\(bytes) bytes"
@@ -184,10 +188,13 @@ private struct TreeBuilder {
       let start = event.data.document_start
       if start.version_directive != nil || start.tag_directives.start != start.tag_directives.end {
         throw Diagnostic(
-          mark(event.start_mark), "a %YAML or %TAG directive is not accepted: kustomize's YAML reader refuses documents that carry directives")
+          mark(event.start_mark),
+          "a %YAML or %TAG directive is not accepted: kustomize's YAML reader refuses documents that carry directives")
       }
       guard documents.count < limits.documents else {
-        throw Diagnostic(mark(event.start_mark), "more than \(limits.documents) YAML documents in one file (raise it with --limit documents=N)")
+        throw Diagnostic(
+          mark(event.start_mark),
+          "more than \(limits.documents) YAML documents in one file (raise it with --limit documents=N)")
       }
     case YAML_SCALAR_EVENT:
       let data = event.data.scalar
@@ -207,11 +214,15 @@ private struct TreeBuilder {
       if let anchor = data.anchor.map({ String(cString: $0) }) { define(anchor, as: .scalar(scalar)) }
       try add(.scalar(scalar), isMergeKey: isMergeKey)
     case YAML_SEQUENCE_START_EVENT:
-      try push(.sequence(SequenceNode(mark: mark(event.start_mark)), anchor: event.data.sequence_start.anchor.map { String(cString: $0) }), at: event.start_mark)
+      try push(
+        .sequence(
+          SequenceNode(mark: mark(event.start_mark)),
+          anchor: event.data.sequence_start.anchor.map { String(cString: $0) }), at: event.start_mark)
     case YAML_MAPPING_START_EVENT:
       try push(
         .mapping(
-          Mapping(mark: mark(event.start_mark)), anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, pendingKey: nil,
+          Mapping(mark: mark(event.start_mark)), anchor: event.data.mapping_start.anchor.map { String(cString: $0) },
+          pendingKey: nil,
           pendingMerge: false, merges: []),
         at: event.start_mark)
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -252,12 +263,15 @@ private struct TreeBuilder {
       expandedBytes += size.bytes
       guard expandedNodes <= limits.aliasNodes else {
         throw Diagnostic(
-          mark(event.start_mark), "the alias '*\(name)' makes aliases expand to more than \(limits.aliasNodes) nodes (raise it with --limit alias-nodes=N)")
+          mark(event.start_mark),
+          "the alias '*\(name)' makes aliases expand to more than \(limits.aliasNodes) nodes (raise it with --limit alias-nodes=N)"
+        )
       }
       guard expandedBytes <= limits.aliasBytes else {
         throw Diagnostic(
           mark(event.start_mark),
-          "the alias '*\(name)' makes aliases expand to more than \(Parser.describe(bytes: limits.aliasBytes)) (raise it with --limit alias-bytes=SIZE)")
+          "the alias '*\(name)' makes aliases expand to more than \(Parser.describe(bytes: limits.aliasBytes)) (raise it with --limit alias-bytes=SIZE)"
+        )
       }
       // An alias of a plain `<<` used as a key is a merge key too, as the reference reads it.
       var aliasesMergeKey = false
@@ -271,7 +285,8 @@ private struct TreeBuilder {
   mutating func push(_ frame: Frame, at position: yaml_mark_t) throws(Diagnostic) {
     // The document's own collection is level 0: `depth` counts the levels nested in it.
     guard stack.count <= limits.depth else {
-      throw Diagnostic(mark(position), "nesting deeper than \(limits.depth) levels (raise it with --limit yaml-depth=N)")
+      throw Diagnostic(
+        mark(position), "nesting deeper than \(limits.depth) levels (raise it with --limit yaml-depth=N)")
     }
     if let anchor = frame.anchor {
       openAnchors[anchor] = stack.count
@@ -321,14 +336,14 @@ private struct TreeBuilder {
   /// a scan while the map is small, an index once it is large.
   mutating func checkNewKey(_ key: Scalar, in mapping: Mapping) throws(Diagnostic) {
     let id = ObjectIdentifier(mapping)
-    if largeMappings[id] != nil {
-      // Edited in place (not copied out and back), so each key costs the same.
-      if let earlier = largeMappings[id]!.index[key.value] {
+    if let large = largeMappings[id] {
+      if let earlier = large.index[key.value] {
         guard lastDuplicateKeyWins else { throw Diagnostic(key.mark, "mapping key \"\(key.value)\" already defined") }
-        largeMappings[id]!.replaced.insert(earlier)
+        // Edited in place through the default subscript (not copied out and back), so each key costs the same.
+        largeMappings[id, default: large].replaced.insert(earlier)
       }
       // The value of this key will be appended next, at this index.
-      largeMappings[id]!.index[key.value] = mapping.entries.count
+      largeMappings[id, default: large].index[key.value] = mapping.entries.count
       return
     }
     if let earlier = mapping.entries.firstIndex(where: { $0.key.value == key.value }) {
@@ -336,7 +351,8 @@ private struct TreeBuilder {
       mapping.entries.remove(at: earlier)
     }
     if mapping.entries.count >= TreeBuilder.indexThreshold {
-      var index = Dictionary(uniqueKeysWithValues: mapping.entries.enumerated().map { ($0.element.key.value, $0.offset) })
+      var index = Dictionary(
+        uniqueKeysWithValues: mapping.entries.enumerated().map { ($0.element.key.value, $0.offset) })
       index[key.value] = mapping.entries.count
       largeMappings[id] = LargeMapping(index: index)
     }
@@ -401,7 +417,9 @@ private struct TreeBuilder {
       }
       guard let text = String(validating: bytes, as: UTF8.self) else {
         throw Diagnostic(
-          mark, "this !!binary value decodes to bytes that are not UTF-8; the reference writes them raw, which is not valid YAML")
+          mark,
+          "this !!binary value decodes to bytes that are not UTF-8; the reference writes them raw, which is not valid YAML"
+        )
       }
       try refuseControlCharacters(text, at: mark)
       return (.string, text)
@@ -418,7 +436,8 @@ private struct TreeBuilder {
     for scalar in value.unicodeScalars {
       let code = scalar.value
       if code == 0x7F || (code >= 0x80 && code <= 0x9F && code != 0x85) || code == 0xFFFE || code == 0xFFFF {
-        throw Diagnostic(mark, "control characters are not allowed (U+\(String(code, radix: 16, uppercase: true).leftPadded(to: 4)))")
+        throw Diagnostic(
+          mark, "control characters are not allowed (U+\(String(code, radix: 16, uppercase: true).leftPadded(to: 4)))")
       }
     }
   }
@@ -438,19 +457,24 @@ enum Base64 {
     for byte in text.utf8 {
       switch byte {
       case UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
-      case UInt8(ascii: "="): padding += 1; continue
+      case UInt8(ascii: "="):
+        padding += 1
+        continue
       default: break
       }
       guard padding == 0, let value = sextet(byte) else { return nil }
       values.append(value)
     }
-    guard (values.count + padding) % 4 == 0, padding <= 2, padding == 0 || values.count % 4 == 4 - padding else { return nil }
+    guard (values.count + padding) % 4 == 0, padding <= 2, padding == 0 || values.count % 4 == 4 - padding else {
+      return nil
+    }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(values.count * 3 / 4)
     var index = 0
     while index + 1 < values.count {
       let chunk = values[index..<min(index + 4, values.count)]
-      let a = chunk[chunk.startIndex], b = chunk[chunk.startIndex + 1]
+      let a = chunk[chunk.startIndex]
+      let b = chunk[chunk.startIndex + 1]
       bytes.append(a << 2 | b >> 4)
       if chunk.count > 2 {
         let c = chunk[chunk.startIndex + 2]

@@ -219,9 +219,15 @@ struct GoInteger: CustomStringConvertible {
       let next = bytes.index(after: index)
       if next < bytes.endIndex {
         switch bytes[next] {
-        case UInt8(ascii: "x"), UInt8(ascii: "X"): base = 16; index = bytes.index(after: next)
-        case UInt8(ascii: "o"), UInt8(ascii: "O"): base = 8; index = bytes.index(after: next)
-        case UInt8(ascii: "b"), UInt8(ascii: "B"): base = 2; index = bytes.index(after: next)
+        case UInt8(ascii: "x"), UInt8(ascii: "X"):
+          base = 16
+          index = bytes.index(after: next)
+        case UInt8(ascii: "o"), UInt8(ascii: "O"):
+          base = 8
+          index = bytes.index(after: next)
+        case UInt8(ascii: "b"), UInt8(ascii: "B"):
+          base = 2
+          index = bytes.index(after: next)
         default: base = 8
         }
       }

@@ -18,12 +18,15 @@ struct ComposeCommand: ParsableCommand {
 
   @OptionGroup var composition: CompositionOptions
 
-  @Option(name: .customLong("in"), help: ArgumentHelp("The directory the kustomization will be saved in; paths are written relative to it.", valueName: "dir"))
+  @Option(
+    name: .customLong("in"),
+    help: ArgumentHelp(
+      "The directory the kustomization will be saved in; paths are written relative to it.", valueName: "dir"))
   var destination: String = "."
 
   func run() throws {
     do throws(Diagnostic) {
-      let text = try composition.composition(for: directory).kustomizationText(in: destination)
+      let text = try composition.composition(for: directory).composition.kustomizationText(in: destination)
       try OutputWriter.writeStandardOutput(Array(text.utf8))
     } catch {
       Diagnostics.report(error)

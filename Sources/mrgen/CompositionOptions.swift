@@ -9,10 +9,14 @@ import YAML
 struct CompositionOptions: ParsableArguments {
   @Option(
     name: .customLong("with"),
-    help: ArgumentHelp("Options of the Model Registry tree to compose with DIR, comma-separated (see `mrgen options`).", valueName: "options"))
+    help: ArgumentHelp(
+      "Options of the Model Registry tree to compose with DIR, comma-separated (see `mrgen options`).",
+      valueName: "options"))
   var options: [String] = []
 
-  @Option(help: ArgumentHelp("The namespace of everything built; defaults to DIR's own when options are given.", valueName: "name"))
+  @Option(
+    help: ArgumentHelp(
+      "The namespace of everything built; defaults to DIR's own when options are given.", valueName: "name"))
   var namespace: String?
 
   @Option(
@@ -44,12 +48,14 @@ struct CompositionOptions: ParsableArguments {
   var composes: Bool { !selection.isEmpty || namespace != nil }
 
   /// The composition for `directory`, checked against the catalog of the tree above it.
-  func composition(for directory: String) throws(Diagnostic) -> Composition {
+  func composition(for directory: String) throws(Diagnostic) -> (composition: Composition, root: String) {
     guard let root = Catalog.findRoot(from: directory) else {
-      throw Diagnostic(Mark(file: directory), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(directory)'")
+      throw Diagnostic(
+        Mark(file: directory),
+        "no Model Registry tree (a directory with options/ and overlays/) at or above '\(directory)'")
     }
     let catalog = try Catalog.load(root: root)
-    return try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog)
+    return (try Composition(target: directory, selection: selection, namespace: namespace, catalog: catalog), root)
   }
 
   /// Builds `directory`, composed when options or a namespace are given; warnings go to stderr.
@@ -57,8 +63,8 @@ struct CompositionOptions: ParsableArguments {
     var builder = Builder(limits: try limits)
     let resources: ResourceMap
     if composes {
-      let composition = try composition(for: directory)
-      resources = try builder.build(composition.kustomization(in: Catalog.findRoot(from: directory)!))
+      let (composition, root) = try composition(for: directory)
+      resources = try builder.build(composition.kustomization(in: root))
     } else {
       resources = try builder.build(directory)
     }

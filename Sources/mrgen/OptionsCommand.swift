@@ -17,18 +17,23 @@ struct OptionsCommand: ParsableCommand {
   @Flag(help: "Print only the option names, one per line.")
   var names = false
 
-  @Option(help: ArgumentHelp("Print these options (comma-separated) with every option they require, in build order.", valueName: "options"))
+  @Option(
+    help: ArgumentHelp(
+      "Print these options (comma-separated) with every option they require, in build order.", valueName: "options"))
   var resolve: String?
 
   func run() throws {
     do throws(Diagnostic) {
       guard let root = Catalog.findRoot(from: tree) else {
-        throw Diagnostic(Mark(file: tree), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(tree)'")
+        throw Diagnostic(
+          Mark(file: tree), "no Model Registry tree (a directory with options/ and overlays/) at or above '\(tree)'")
       }
       let catalog = try Catalog.load(root: root)
       let text: String
       if let resolve {
-        text = Rules(catalog: catalog).withRequirements(resolve.split(separator: ",").map(String.init)).joined(separator: ",") + "\n"
+        text =
+          Rules(catalog: catalog).withRequirements(resolve.split(separator: ",").map(String.init)).joined(
+            separator: ",") + "\n"
       } else if names {
         text = catalog.options.map { $0.name + "\n" }.joined()
       } else {
@@ -58,8 +63,12 @@ struct OptionsListing {
     for option in catalog.options {
       lines.append("  \(option.name.padding(width))  \(option.description)")
       let indent = String(repeating: " ", count: width + 4)
-      if !option.requires.isEmpty { lines.append(indent + "requires: " + option.requires.map(\.value).joined(separator: ", ")) }
-      if !option.requiresAny.isEmpty { lines.append(indent + "requires one of: " + option.requiresAny.map(\.value).joined(separator: ", ")) }
+      if !option.requires.isEmpty {
+        lines.append(indent + "requires: " + option.requires.map(\.value).joined(separator: ", "))
+      }
+      if !option.requiresAny.isEmpty {
+        lines.append(indent + "requires one of: " + option.requiresAny.map(\.value).joined(separator: ", "))
+      }
       let conflicts = conflicts(of: option)
       if !conflicts.isEmpty { lines.append(indent + "conflicts with: " + conflicts.joined(separator: ", ")) }
       if let databases = option.databases {
@@ -78,7 +87,8 @@ struct OptionsListing {
   /// Conflicts hold both ways, whichever side declares them.
   func conflicts(of option: CatalogOption) -> [String] {
     var names = option.conflicts.map(\.option.value)
-    for other in catalog.options where other.conflicts.contains(where: { $0.option.value == option.name }) && !names.contains(other.name) {
+    for other in catalog.options
+    where other.conflicts.contains(where: { $0.option.value == option.name }) && !names.contains(other.name) {
       names.append(other.name)
     }
     return names

@@ -5,7 +5,8 @@ import YAML
 /// Warnings carry file and line and never change the output; no diagnostic
 /// shows a data value; a conflict names the entry that configured it.
 @Suite struct DiagnosticTests {
-  static let configMaps = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n"
+  static let configMaps =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n"
 
   /// The render and the warnings of an in-memory tree.
   static func build(_ files: [String: String]) throws -> (output: String, warnings: [Diagnostic]) {
@@ -22,7 +23,8 @@ import YAML
   static let warnings: [(files: [String: String], line: Int, file: String, words: String)] = [
     (
       [
-        "kustomization.yaml": "resources: [cms.yaml]\npatches:\n- target: {kind: ConfigMap, name: three}\n  patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {}}]'\n",
+        "kustomization.yaml":
+          "resources: [cms.yaml]\npatches:\n- target: {kind: ConfigMap, name: three}\n  patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {}}]'\n",
         "cms.yaml": configMaps,
       ], 3, "kustomization.yaml", "selects no resource"
     ),
@@ -33,12 +35,17 @@ import YAML
       ], 3, "app.env", "line 3 of env file 'app.env' has no '='"
     ),
     (
-      ["kustomization.yaml": "secretGenerator:\n- name: s\n  literals:\n  - ok=1\n  - has space=2\n"], 5, "kustomization.yaml",
+      ["kustomization.yaml": "secretGenerator:\n- name: s\n  literals:\n  - ok=1\n  - has space=2\n"], 5,
+      "kustomization.yaml",
       "'has space' is not a valid Secret key"
     ),
-    (["kustomization.yaml": "resources: [cms.yaml]\nbases: []\n", "cms.yaml": configMaps], 2, "kustomization.yaml", "'bases' is deprecated"),
     (
-      ["kustomization.yaml": "resources: [cms.yaml]\ncommonLabels: {a: b}\n", "cms.yaml": configMaps], 2, "kustomization.yaml",
+      ["kustomization.yaml": "resources: [cms.yaml]\nbases: []\n", "cms.yaml": configMaps], 2, "kustomization.yaml",
+      "'bases' is deprecated"
+    ),
+    (
+      ["kustomization.yaml": "resources: [cms.yaml]\ncommonLabels: {a: b}\n", "cms.yaml": configMaps], 2,
+      "kustomization.yaml",
       "'commonLabels' is deprecated"
     ),
   ]
@@ -68,7 +75,8 @@ import YAML
   /// A patch that matches something gives no warning.
   @Test func aMatchedPatchIsQuiet() throws {
     let (output, warnings) = try Self.build([
-      "kustomization.yaml": "resources: [cms.yaml]\npatches:\n- target: {kind: ConfigMap, name: two}\n  patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {k: v}}]'\n",
+      "kustomization.yaml":
+        "resources: [cms.yaml]\npatches:\n- target: {kind: ConfigMap, name: two}\n  patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {k: v}}]'\n",
       "cms.yaml": Self.configMaps,
     ])
     #expect(warnings.isEmpty)
@@ -113,11 +121,17 @@ import YAML
     let error = try #require(
       Self.failure([
         "kustomization.yaml": "resources: [a.yaml]\nnamespace: shared\n",
-        "a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: p}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: q}\n",
+        "a.yaml":
+          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: p}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: q}\n",
       ]))
     #expect(error.mark == Mark(file: "a.yaml", line: 5, column: 1))
-    #expect(error.message == "setting the namespace to 'shared' gives two resources the same id: ConfigMap.v1.[noGrp]/x.shared")
-    #expect(error.notes == [Diagnostic.Note(Mark(file: "a.yaml", line: 1, column: 1), "the other resource"),
-      Diagnostic.Note(Mark(file: "kustomization.yaml", line: 2, column: 12), "configured here")])
+    #expect(
+      error.message
+        == "setting the namespace to 'shared' gives two resources the same id: ConfigMap.v1.[noGrp]/x.shared")
+    #expect(
+      error.notes == [
+        Diagnostic.Note(Mark(file: "a.yaml", line: 1, column: 1), "the other resource"),
+        Diagnostic.Note(Mark(file: "kustomization.yaml", line: 2, column: 12), "configured here"),
+      ])
   }
 }

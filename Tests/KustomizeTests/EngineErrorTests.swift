@@ -35,7 +35,8 @@ import YAML
   }
 
   @Test func cycle() {
-    let error = failure(["a/kustomization.yaml": "resources:\n- ../b\n", "b/kustomization.yaml": "resources:\n- ../a\n"], at: "a")
+    let error = failure(
+      ["a/kustomization.yaml": "resources:\n- ../b\n", "b/kustomization.yaml": "resources:\n- ../a\n"], at: "a")
     #expect(error?.mark.file == "b/kustomization.yaml")
     #expect(error?.message.hasPrefix("cycle") == true)
     #expect(error?.notes.first?.description.contains("a/kustomization.yaml:2:3: note: included from here") == true)
@@ -59,7 +60,9 @@ import YAML
   }
 
   @Test func emptyFieldsAreAccepted() throws {
-    let output = try render(["kustomization.yaml": "resources:\n- cm.yaml\npatches: []\nconfigMapGenerator:\n", "cm.yaml": Self.configMap])
+    let output = try render([
+      "kustomization.yaml": "resources:\n- cm.yaml\npatches: []\nconfigMapGenerator:\n", "cm.yaml": Self.configMap,
+    ])
     #expect(output == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n")
   }
 

@@ -10,7 +10,10 @@ import YAML
 
   @Test(arguments: [
     ("configMapGenerator:\n- name: empty\n", "empty-6ct58987ht"),
-    ("secretGenerator:\n- name: sec\n  literals:\n  - password=s3cr3t\n  type: kubernetes.io/basic-auth\n", "sec-ggkbtt8fgg"),
+    (
+      "secretGenerator:\n- name: sec\n  literals:\n  - password=s3cr3t\n  type: kubernetes.io/basic-auth\n",
+      "sec-ggkbtt8fgg"
+    ),
     ("secretGenerator:\n- name: opaque\n  files:\n  - greeting.txt\n", "opaque-62km92df64"),
     ("configMapGenerator:\n- name: other-name\n", "other-name-6ct58987ht"),
   ])
@@ -30,13 +33,13 @@ import YAML
   @Test func literalsEnvsAndFiles() throws {
     let output = try render([
       "kustomization.yaml": """
-        configMapGenerator:
-        - name: c
-          literals: ["quoted=\\"a b\\"", "eq=x=y"]
-          envs: [app.env]
-          files: [renamed=data.txt, data.txt]
-          options: {disableNameSuffixHash: true}
-        """,
+      configMapGenerator:
+      - name: c
+        literals: ["quoted=\\"a b\\"", "eq=x=y"]
+        envs: [app.env]
+        files: [renamed=data.txt, data.txt]
+        options: {disableNameSuffixHash: true}
+      """,
       "app.env": "# comment\n\n  KEY=value with spaces \nQUOTED=\"kept\"\r\n",
       "data.txt": "line\n",
     ])
@@ -51,7 +54,8 @@ import YAML
   /// The reference writes an empty value for a line without `=`; mrgen never reads its own environment.
   @Test func envLinesWithoutValuesAreEmpty() throws {
     let output = try render([
-      "kustomization.yaml": "configMapGenerator:\n- name: c\n  envs: [a.env]\n  options: {disableNameSuffixHash: true}\n",
+      "kustomization.yaml":
+        "configMapGenerator:\n- name: c\n  envs: [a.env]\n  options: {disableNameSuffixHash: true}\n",
       "a.env": "PATH\nHOME\n",
     ])
     #expect(output.contains("data:\n  HOME: \"\"\n  PATH: \"\"\nkind: ConfigMap\n"))
@@ -60,15 +64,15 @@ import YAML
   @Test func globalAndLocalOptions() throws {
     let output = try render([
       "kustomization.yaml": """
-        generatorOptions:
-          labels: {shared: global, only-global: g}
-          immutable: true
-        configMapGenerator:
-        - name: c
-          options:
-            labels: {shared: local}
-            disableNameSuffixHash: true
-        """
+      generatorOptions:
+        labels: {shared: global, only-global: g}
+        immutable: true
+      configMapGenerator:
+      - name: c
+        options:
+          labels: {shared: local}
+          disableNameSuffixHash: true
+      """
     ])
     #expect(output.contains("immutable: true\n"))
     #expect(output.contains("    only-global: g\n    shared: local\n"))
@@ -76,28 +80,47 @@ import YAML
   }
 
   @Test func mergeAndReplaceAcrossThreeLevels() throws {
-    let output = try render([
-      "base/kustomization.yaml": "namePrefix: b-\nconfigMapGenerator:\n- name: c\n  literals: [a=1, b=2]\n",
-      "mid/kustomization.yaml": "resources: [../base]\nconfigMapGenerator:\n- name: c\n  behavior: merge\n  literals: [b=20, c=3]\n",
-      "top/kustomization.yaml": "resources: [../mid]\nconfigMapGenerator:\n- name: c\n  behavior: merge\n  literals: [d=4]\n",
-      "replace/kustomization.yaml": "resources: [../mid]\nconfigMapGenerator:\n- name: c\n  behavior: replace\n  literals: [only=this]\n",
-    ], at: "top")
+    let output = try render(
+      [
+        "base/kustomization.yaml": "namePrefix: b-\nconfigMapGenerator:\n- name: c\n  literals: [a=1, b=2]\n",
+        "mid/kustomization.yaml":
+          "resources: [../base]\nconfigMapGenerator:\n- name: c\n  behavior: merge\n  literals: [b=20, c=3]\n",
+        "top/kustomization.yaml":
+          "resources: [../mid]\nconfigMapGenerator:\n- name: c\n  behavior: merge\n  literals: [d=4]\n",
+        "replace/kustomization.yaml":
+          "resources: [../mid]\nconfigMapGenerator:\n- name: c\n  behavior: replace\n  literals: [only=this]\n",
+      ], at: "top")
     #expect(output.contains("data:\n  a: \"1\"\n  b: \"20\"\n  c: \"3\"\n  d: \"4\"\n"))
     #expect(names(output).first?.hasPrefix("b-c-") == true)
-    let replaced = try render([
-      "base/kustomization.yaml": "namePrefix: b-\nconfigMapGenerator:\n- name: c\n  literals: [a=1, b=2]\n",
-      "mid/kustomization.yaml": "resources: [../base]\nconfigMapGenerator:\n- name: c\n  behavior: merge\n  literals: [b=20, c=3]\n",
-      "replace/kustomization.yaml": "resources: [../mid]\nconfigMapGenerator:\n- name: c\n  behavior: replace\n  literals: [only=this]\n",
-    ], at: "replace")
+    let replaced = try render(
+      [
+        "base/kustomization.yaml": "namePrefix: b-\nconfigMapGenerator:\n- name: c\n  literals: [a=1, b=2]\n",
+        "mid/kustomization.yaml":
+          "resources: [../base]\nconfigMapGenerator:\n- name: c\n  behavior: merge\n  literals: [b=20, c=3]\n",
+        "replace/kustomization.yaml":
+          "resources: [../mid]\nconfigMapGenerator:\n- name: c\n  behavior: replace\n  literals: [only=this]\n",
+      ], at: "replace")
     #expect(replaced.contains("data:\n  only: this\n"))
   }
 
   @Test func errorsNameFileAndLine() throws {
     let cases: [([String: String], String, Int, String)] = [
-      (["kustomization.yaml": "configMapGenerator:\n- name: c\n  files: [gone.txt]\n"], "kustomization.yaml", 3, "not found"),
-      (["kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [a=1, a=2]\n"], "kustomization.yaml", 3, "illegally repeats the key `a`"),
-      (["kustomization.yaml": "configMapGenerator:\n- name: c\n  behavior: merge\n"], "kustomization.yaml", 2, "no ConfigMap of that name to merge"),
-      (["kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [novalue]\n"], "kustomization.yaml", 3, "must be key=value; this one has no key"),
+      (
+        ["kustomization.yaml": "configMapGenerator:\n- name: c\n  files: [gone.txt]\n"], "kustomization.yaml", 3,
+        "not found"
+      ),
+      (
+        ["kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [a=1, a=2]\n"], "kustomization.yaml", 3,
+        "illegally repeats the key `a`"
+      ),
+      (
+        ["kustomization.yaml": "configMapGenerator:\n- name: c\n  behavior: merge\n"], "kustomization.yaml", 2,
+        "no ConfigMap of that name to merge"
+      ),
+      (
+        ["kustomization.yaml": "configMapGenerator:\n- name: c\n  literals: [novalue]\n"], "kustomization.yaml", 3,
+        "must be key=value; this one has no key"
+      ),
     ]
     for (files, file, line, message) in cases {
       let error = #expect(throws: Diagnostic.self) { try render(files) }

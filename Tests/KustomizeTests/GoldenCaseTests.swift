@@ -38,7 +38,9 @@ import YAML
       let expected = try #require(expectedOutput, "\(name) built, but the case expects an error")
       let got = String(decoding: output, as: UTF8.self)
       let want = String(decoding: expected, as: UTF8.self)
-      #expect(got == want, "\(name):\n\(UnifiedDiff(old: want, new: got, oldName: "expected.yaml", newName: "mrgen build").text)")
+      #expect(
+        got == want,
+        "\(name):\n\(UnifiedDiff(old: want, new: got, oldName: "expected.yaml", newName: "mrgen build").text)")
     case .failure(let error):
       let expected = try #require(expectedError, "\(name) failed: \(error)")
       let got = "\(error)\n".replacingOccurrences(of: Self.casesDirectory + "/", with: "")

@@ -13,7 +13,10 @@ import YAML
     ("bases (legacy resources)", "bases:\n- ENTRY\n"),
     ("patches", "resources:\n- cm.yaml\npatches:\n- path: ENTRY\n"),
     ("patchesStrategicMerge", "resources:\n- cm.yaml\npatchesStrategicMerge:\n- ENTRY\n"),
-    ("patchesJson6902", "resources:\n- cm.yaml\npatchesJson6902:\n- target: {version: v1, kind: ConfigMap, name: cm}\n  path: ENTRY\n"),
+    (
+      "patchesJson6902",
+      "resources:\n- cm.yaml\npatchesJson6902:\n- target: {version: v1, kind: ConfigMap, name: cm}\n  path: ENTRY\n"
+    ),
     ("configMapGenerator files", "configMapGenerator:\n- name: g\n  files:\n  - ENTRY\n"),
     ("configMapGenerator key=file", "configMapGenerator:\n- name: g\n  files:\n  - key=ENTRY\n"),
     ("configMapGenerator envs", "configMapGenerator:\n- name: g\n  envs:\n  - ENTRY\n"),
@@ -54,7 +57,8 @@ import YAML
     let outside = base.appendingPathComponent("outside")
     try manager.createDirectory(at: root, withIntermediateDirectories: true)
     try manager.createDirectory(at: outside, withIntermediateDirectories: true)
-    let secretDocument = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(secret)\ndata:\n  \(secret): \(secret)\n"
+    let secretDocument =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(secret)\ndata:\n  \(secret): \(secret)\n"
     try secretDocument.write(to: outside.appendingPathComponent("secret.yaml"), atomically: true, encoding: .utf8)
     try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n".write(
       to: root.appendingPathComponent("cm.yaml"), atomically: true, encoding: .utf8)
@@ -81,7 +85,11 @@ import YAML
   func everyFieldRefusesEveryWayOut(field: String, entry: String) throws {
     let template = try #require(Self.fields.first { $0.name == field }?.kustomization)
     let kustomization = template.replacingOccurrences(of: "ENTRY", with: entry)
-    let line = try #require(kustomization.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("ENTRY") || $0.contains(entry) }) + 1
+    let line =
+      try #require(
+        kustomization.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+          $0.contains("ENTRY") || $0.contains(entry)
+        }) + 1
     let (base, root) = try Self.tree(kustomization)
     defer { try? FileManager.default.removeItem(at: base) }
     var builder = Builder()
@@ -134,7 +142,8 @@ import YAML
   func directoriesFollowKustomizesRules(kustomization: String, refusal: String) throws {
     let (base, root) = try Self.tree(kustomization)
     defer { try? FileManager.default.removeItem(at: base) }
-    try "kind: Component\nresources: []\n".write(toFile: base.path + "/outside/kustomization.yaml", atomically: true, encoding: .utf8)
+    try "kind: Component\nresources: []\n".write(
+      toFile: base.path + "/outside/kustomization.yaml", atomically: true, encoding: .utf8)
     try "resources:\n- root\n".write(toFile: base.path + "/kustomization.yaml", atomically: true, encoding: .utf8)
     var builder = Builder()
     let error = #expect(throws: Diagnostic.self) { _ = try builder.build(root) }

@@ -17,7 +17,8 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func add() throws {
-    #expect(try apply("- {op: add, path: /a/new, value: 2}") == "a:\n  b: 1\n  list:\n  - x\n  - \"y\"\n  new: 2\nc: keep\n")
+    #expect(
+      try apply("- {op: add, path: /a/new, value: 2}") == "a:\n  b: 1\n  list:\n  - x\n  - \"y\"\n  new: 2\nc: keep\n")
     #expect(try apply("- {op: add, path: /a/list/-, value: z}").contains("  - z\n"))
     #expect(try apply("- {op: add, path: /a/list/0, value: w}").contains("  list:\n  - w\n  - x\n"))
   }
@@ -64,7 +65,9 @@ func document(_ text: String) throws -> Node {
 
 /// Strategic merge patches: one test per rule and directive, as kustomize applies them.
 @Suite struct StrategicMergeTests {
-  func merge(_ patch: String, into text: String, gvk: GVK = GVK(group: "apps", version: "v1", kind: "Deployment")) throws -> String {
+  func merge(_ patch: String, into text: String, gvk: GVK = GVK(group: "apps", version: "v1", kind: "Deployment"))
+    throws -> String
+  {
     let patchMap = try #require(try document(patch).mapping)
     let object = try #require(try document(text).mapping)
     guard let result = try StrategicMergePatch(patchMap).apply(to: object, gvk: gvk) else { return "<deleted>" }
@@ -88,8 +91,12 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func mergeKeyListsPutPatchItemsFirst() throws {
-    let out = try merge("spec: {template: {spec: {containers: [{name: new, image: n}, {name: main, image: m2}]}}}", into: Self.deployment)
-    #expect(out.contains("containers:\n      - image: \"n\"\n        name: new\n      - args:\n        - one\n        image: m2\n        name: main\n      - image: s\n        name: side\n"))
+    let out = try merge(
+      "spec: {template: {spec: {containers: [{name: new, image: n}, {name: main, image: m2}]}}}", into: Self.deployment)
+    #expect(
+      out.contains(
+        "containers:\n      - image: \"n\"\n        name: new\n      - args:\n        - one\n        image: m2\n        name: main\n      - image: s\n        name: side\n"
+      ))
   }
 
   @Test func listsWithoutMergeKeyAreReplaced() throws {
@@ -112,7 +119,8 @@ func document(_ text: String) throws -> Node {
   @Test func patchReplaceDirective() throws {
     let map = try merge("metadata: {labels: {$patch: replace, only: here}}", into: Self.deployment)
     #expect(map.contains("labels:\n    only: here\n"))
-    let list = try merge("spec: {template: {spec: {containers: [{$patch: replace}, {name: solo, image: x}]}}}", into: Self.deployment)
+    let list = try merge(
+      "spec: {template: {spec: {containers: [{$patch: replace}, {name: solo, image: x}]}}}", into: Self.deployment)
     #expect(list.contains("containers:\n      - image: x\n        name: solo\n      tolerations"))
   }
 
@@ -130,7 +138,8 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func emptyFieldsOfTheResourceAreDropped() throws {
-    let out = try merge("metadata: {labels: {y: \"2\"}}", into: "metadata:\n  name: d\n  annotations:\n  labels: {}\nspec:\n  keep: ~\n")
+    let out = try merge(
+      "metadata: {labels: {y: \"2\"}}", into: "metadata:\n  name: d\n  annotations:\n  labels: {}\nspec:\n  keep: ~\n")
     #expect(!out.contains("annotations"))
     #expect(out.contains("keep: null"))
   }
@@ -160,7 +169,8 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func delimiterAndIndex() throws {
-    let out = try build("""
+    let out = try build(
+      """
       - source: {kind: ConfigMap, name: src, fieldPath: data.image, options: {delimiter: ":", index: 1}}
         targets:
         - select: {kind: Deployment}
@@ -171,7 +181,8 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func stringsLandInIntegerFieldsAsIntegers() throws {
-    let out = try build("""
+    let out = try build(
+      """
       - source: {kind: ConfigMap, name: src, fieldPath: data.num}
         targets:
         - select: {kind: Deployment}
@@ -181,7 +192,8 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func createAddsMissingFields() throws {
-    let out = try build("""
+    let out = try build(
+      """
       - source: {kind: ConfigMap, name: src}
         targets:
         - select: {kind: Deployment}
@@ -192,7 +204,8 @@ func document(_ text: String) throws -> Node {
   }
 
   @Test func rejectSkipsTargets() throws {
-    let out = try build("""
+    let out = try build(
+      """
       - source: {kind: ConfigMap, name: src}
         targets:
         - select: {kind: Deployment}

@@ -14,7 +14,8 @@ import YAML
       to: base.appendingPathComponent("outside.yaml"), atomically: true, encoding: .utf8)
     try FileManager.default.createSymbolicLink(
       at: app.appendingPathComponent("inside.yaml"), withDestinationURL: base.appendingPathComponent("outside.yaml"))
-    try "resources:\n- inside.yaml\n".write(to: app.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+    try "resources:\n- inside.yaml\n".write(
+      to: app.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
 
     var builder = Builder()
     let error = #expect(throws: Diagnostic.self) { try builder.build(app.path) }

@@ -101,7 +101,8 @@ import YAML
 
   @Test func metadataOnlyByDefault() throws {
     var map = try resources(Self.deployment)
-    let label = Kustomization.Label(pairs: [("team", "a")], includeSelectors: false, includeTemplates: false, fields: [], mark: .generated)
+    let label = Kustomization.Label(
+      pairs: [("team", "a")], includeSelectors: false, includeTemplates: false, fields: [], mark: .generated)
     try LabelTransformer(label: label).apply(to: &map)
     let text = try yaml(map.resources[0])
     #expect(text.contains("labels:\n    team: a"))
@@ -110,18 +111,24 @@ import YAML
 
   @Test func templatesWithIncludeTemplates() throws {
     var map = try resources(Self.deployment)
-    let label = Kustomization.Label(pairs: [("team", "a")], includeSelectors: false, includeTemplates: true, fields: [], mark: .generated)
+    let label = Kustomization.Label(
+      pairs: [("team", "a")], includeSelectors: false, includeTemplates: true, fields: [], mark: .generated)
     try LabelTransformer(label: label).apply(to: &map)
-    let template = map.resources[0].object["spec"]?.mapping?["template"]?.mapping?["metadata"]?.mapping?["labels"]?.mapping
+    let template = map.resources[0].object["spec"]?.mapping?["template"]?.mapping?["metadata"]?.mapping?["labels"]?
+      .mapping
     #expect(template?.string("team") == "a")
-    #expect(map.resources[0].object["spec"]?.mapping?["selector"]?.mapping?["matchLabels"]?.mapping?.string("team") == nil)
+    #expect(
+      map.resources[0].object["spec"]?.mapping?["selector"]?.mapping?["matchLabels"]?.mapping?.string("team") == nil)
   }
 
   @Test func selectorsWithIncludeSelectorsAndCommonLabels() throws {
     var map = try resources(Self.deployment + "\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n")
     try LabelTransformer(pairs: [("env", "prod")], fieldSpecs: DefaultFieldSpecs.commonLabels).apply(to: &map)
-    #expect(map.resources[0].object["spec"]?.mapping?["selector"]?.mapping?["matchLabels"]?.mapping?.string("env") == "prod")
-    #expect(map.resources[1].object["spec"]?.mapping?["selector"]?.mapping?.string("env") == "prod", "a Service gets a selector created")
+    #expect(
+      map.resources[0].object["spec"]?.mapping?["selector"]?.mapping?["matchLabels"]?.mapping?.string("env") == "prod")
+    #expect(
+      map.resources[1].object["spec"]?.mapping?["selector"]?.mapping?.string("env") == "prod",
+      "a Service gets a selector created")
   }
 }
 
@@ -136,7 +143,9 @@ import YAML
 }
 
 @Suite struct ImageTransformerTests {
-  static func image(_ name: String, newName: String? = nil, newTag: String? = nil, digest: String? = nil) -> Kustomization.Image {
+  static func image(_ name: String, newName: String? = nil, newTag: String? = nil, digest: String? = nil)
+    -> Kustomization.Image
+  {
     Kustomization.Image(name: name, newName: newName, newTag: newTag, digest: digest, mark: .generated)
   }
 
@@ -267,8 +276,10 @@ import YAML
 
   @Test func customFirstAndLast() throws {
     var map = try resources(Self.mixed)
-    try OrderTransformer(options: .init(order: .legacy, orderFirst: ["Widget"], orderLast: ["Namespace"], mark: .generated))
-      .apply(to: &map)
+    try OrderTransformer(
+      options: .init(order: .legacy, orderFirst: ["Widget"], orderLast: ["Namespace"], mark: .generated)
+    )
+    .apply(to: &map)
     #expect(map.resources.map(\.name) == ["z", "w", "a", "b", "s", "n"])
   }
 }

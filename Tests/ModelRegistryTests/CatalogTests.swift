@@ -6,7 +6,8 @@ import YAML
 
 /// The repository's own tree, which these tests read in place.
 enum Tree {
-  static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+  static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
   static let catalog: Catalog = try! Catalog.load(root: root)
   static var rules: Rules { Rules(catalog: catalog) }
 
@@ -41,9 +42,11 @@ enum Tree {
 @Suite struct CatalogTests {
   @Test func readsOptionsAndOverlaysFromAnnotations() {
     #expect(Tree.catalog.databases == ["external", "mariadb", "mysql", "postgres"])
-    #expect(Tree.catalog.options.map(\.name) == [
-      "catalog", "cert-manager", "controller", "csi", "internal", "istio", "oauth", "openshift", "secure-db", "seed", "ui", "ui-istio", "ui-kubeflow",
-    ])
+    #expect(
+      Tree.catalog.options.map(\.name) == [
+        "catalog", "cert-manager", "controller", "csi", "internal", "istio", "oauth", "openshift", "secure-db", "seed",
+        "ui", "ui-istio", "ui-kubeflow",
+      ])
     let secure = Tree.catalog.option(named: "secure-db")!
     #expect(secure.component(for: "postgres")!.hasSuffix("options/secure-db/postgres"))
     #expect(secure.component(for: "external")!.hasSuffix("options/secure-db"))
@@ -51,7 +54,9 @@ enum Tree {
     #expect(Tree.catalog.option(named: "openshift")!.requires.map(\.value) == ["oauth"])
     #expect(Tree.catalog.option(named: "openshift")!.comesLast)
     #expect(Tree.catalog.option(named: "cert-manager")!.requiresAny.map(\.value) == ["secure-db", "oauth"])
-    #expect(Tree.catalog.option(named: "csi")!.conflicts.first?.reason?.hasPrefix("the storage initializer sends no bearer token") == true)
+    #expect(
+      Tree.catalog.option(named: "csi")!.conflicts.first?.reason?.hasPrefix(
+        "the storage initializer sends no bearer token") == true)
   }
 
   @Test func rulesRequirementsFirst() {
@@ -61,10 +66,13 @@ enum Tree {
   }
 
   @Test func anOptionThatComesLastIsComposedAfterTheOthers() throws {
-    let composition = try Composition(target: Tree.overlay("postgres"), selection: ["oauth", "openshift", "catalog"], namespace: nil, catalog: Tree.catalog)
+    let composition = try Composition(
+      target: Tree.overlay("postgres"), selection: ["oauth", "openshift", "catalog"], namespace: nil,
+      catalog: Tree.catalog)
     #expect(composition.options.map(\.name) == ["oauth", "catalog", "openshift"])
     // So the catalog's pods, added after the option in the order given, lose their pinned user too.
-    let rendered = RenderedTree(resources: try Tree.build(Tree.overlay("postgres"), with: ["oauth", "openshift", "catalog"]))
+    let rendered = RenderedTree(
+      resources: try Tree.build(Tree.overlay("postgres"), with: ["oauth", "openshift", "catalog"]))
     #expect(rendered.treeViolations(selection: ["oauth", "openshift", "catalog"], namespace: "model-registry") == [])
   }
 
@@ -78,17 +86,31 @@ enum Tree {
     (["istio", "oauth"], "options 'istio' and 'oauth' cannot be used together"),
     (["istio", "ui", "ui-istio"], "options 'ui' and 'ui-istio' cannot be used together"),
     (["cert-manager"], "option 'cert-manager' requires 'secure-db' or 'oauth', and neither is selected"),
-    (["oauth", "openshift", "cert-manager"], "options 'cert-manager' and 'openshift' cannot be used together: the service CA already issues the proxy's Secret model-registry-oauth-proxy on OpenShift"),
-    (["oauth", "csi"], "options 'csi' and 'oauth' cannot be used together: the storage initializer sends no bearer token and trusts only the system's CAs, so the proxy refuses it (cmd/csi/main.go:53-55, internal/modelregistry/api_client.go:65)"),
-    (["controller", "oauth"], "options 'controller' and 'oauth' cannot be used together: the controller looks for the registry Service's port named http-api, which the proxy replaces with https-api (pkg/inferenceservice-controller/controller.go:330-341)"),
-    (["istio", "internal"], "options 'internal' and 'istio' cannot be used together: the mesh's AuthorizationPolicy admits only the gateway and the istio-system and kubeflow namespaces, and a plain-HTTP Service beside it would either be refused or open the registry to every pod"),
+    (
+      ["oauth", "openshift", "cert-manager"],
+      "options 'cert-manager' and 'openshift' cannot be used together: the service CA already issues the proxy's Secret model-registry-oauth-proxy on OpenShift"
+    ),
+    (
+      ["oauth", "csi"],
+      "options 'csi' and 'oauth' cannot be used together: the storage initializer sends no bearer token and trusts only the system's CAs, so the proxy refuses it (cmd/csi/main.go:53-55, internal/modelregistry/api_client.go:65)"
+    ),
+    (
+      ["controller", "oauth"],
+      "options 'controller' and 'oauth' cannot be used together: the controller looks for the registry Service's port named http-api, which the proxy replaces with https-api (pkg/inferenceservice-controller/controller.go:330-341)"
+    ),
+    (
+      ["istio", "internal"],
+      "options 'internal' and 'istio' cannot be used together: the mesh's AuthorizationPolicy admits only the gateway and the istio-system and kubeflow namespaces, and a plain-HTTP Service beside it would either be refused or open the registry to every pod"
+    ),
   ])
   func rejectsBrokenRules(selection: [String], expected: String) {
     #expect(Tree.message { _ = try Tree.rules.check(selection, database: "mysql") } == expected)
   }
 
   @Test func rejectsAnOptionWithoutAVariantForTheDatabase() {
-    #expect(Tree.message { _ = try Tree.rules.check(["istio"], database: "sqlite") } == "option 'istio' has no variant for the database 'sqlite'")
+    #expect(
+      Tree.message { _ = try Tree.rules.check(["istio"], database: "sqlite") }
+        == "option 'istio' has no variant for the database 'sqlite'")
   }
 
   @Test func rejectsAnOptionTheTargetAlreadyIncludes() {
@@ -105,13 +127,16 @@ enum Tree {
   }
 
   @Test func composesWithTheTargetsNamespaceUnlessOneIsGiven() throws {
-    let own = try Composition(target: Tree.overlay("mysql"), selection: ["oauth"], namespace: nil, catalog: Tree.catalog)
+    let own = try Composition(
+      target: Tree.overlay("mysql"), selection: ["oauth"], namespace: nil, catalog: Tree.catalog)
     #expect(own.namespace == "model-registry")
-    let given = try Composition(target: Tree.overlay("mysql"), selection: ["csi"], namespace: "kubeflow", catalog: Tree.catalog)
+    let given = try Composition(
+      target: Tree.overlay("mysql"), selection: ["csi"], namespace: "kubeflow", catalog: Tree.catalog)
     let text = try given.kustomizationText(in: Tree.root)
     #expect(text.contains("namespace: kubeflow\nresources:\n- overlays/mysql\ncomponents:\n- options/csi\n"))
     // The storage initializer's address follows the final namespace.
-    let rendered = String(decoding: try Tree.render(Tree.overlay("mysql"), with: ["csi"], namespace: "kubeflow"), as: UTF8.self)
+    let rendered = String(
+      decoding: try Tree.render(Tree.overlay("mysql"), with: ["csi"], namespace: "kubeflow"), as: UTF8.self)
     #expect(rendered.contains("model-registry-service.kubeflow.svc.cluster.local:8080"))
   }
 }
@@ -133,7 +158,9 @@ enum Tree {
     }
     // Every selection ran the checks: each render has the registry's container at least.
     #expect(containers >= legal.count)
-    print("combinations for \(database): \(legal.count) legal renders, \(containers) containers checked, \(illegal.count) illegal selections rejected")
+    print(
+      "combinations for \(database): \(legal.count) legal renders, \(containers) containers checked, \(illegal.count) illegal selections rejected"
+    )
     for (selection, reason) in illegal {
       let message = Tree.message { _ = try Tree.render(Tree.overlay(database), with: selection) }
       #expect(message == reason, "\(selection)")
@@ -145,7 +172,10 @@ enum Tree {
     let selection = ["oauth", "cert-manager", "secure-db", "catalog"]
     let clusterScoped = Set(["ClusterRole", "ClusterRoleBinding"])
     func names(_ namespace: String, _ selection: [String]) throws -> Set<String> {
-      Set(try Tree.build(Tree.overlay("postgres"), with: selection, namespace: namespace).filter { clusterScoped.contains($0.gvk.kind) }.map { "\($0.gvk.kind)/\($0.metadata?.string("name") ?? "")" })
+      Set(
+        try Tree.build(Tree.overlay("postgres"), with: selection, namespace: namespace).filter {
+          clusterScoped.contains($0.gvk.kind)
+        }.map { "\($0.gvk.kind)/\($0.metadata?.string("name") ?? "")" })
     }
     for options in [selection, ["controller", "istio", "ui-istio"]] {
       let first = try names("team-a", options)
@@ -190,7 +220,8 @@ enum Tree {
     for example in examples {
       var builder = Builder()
       let rendered = try Builder.render(try builder.build(Tree.root + "/examples/" + example))
-      let expected = try Data(contentsOf: URL(fileURLWithPath: Tree.root + "/Tests/mrgenTests/Fixtures/examples/\(example).yaml"))
+      let expected = try Data(
+        contentsOf: URL(fileURLWithPath: Tree.root + "/Tests/mrgenTests/Fixtures/examples/\(example).yaml"))
       #expect(rendered == Array(expected), "\(example)")
     }
   }

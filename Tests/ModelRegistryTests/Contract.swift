@@ -117,7 +117,9 @@ struct Contract {
 
   private static func variables(_ node: Node?) -> [Variable] {
     (node?.sequence?.items ?? []).compactMap(\.mapping).map { variable in
-      Variable(name: variable.string("name") ?? "", value: variable.string("value"), values: variable["values"].map { strings($0) })
+      Variable(
+        name: variable.string("name") ?? "", value: variable.string("value"),
+        values: variable["values"].map { strings($0) })
     }
   }
 }

@@ -27,11 +27,16 @@ struct RenderedTree {
         for key in ["initContainers", "containers"] {
           for item in spec?[key]?.sequence?.items ?? [] {
             if let container = item.mapping {
-              result.append(Container(owner: owner, spec: container, pod: spec, podLabels: template["metadata"]?.mapping?["labels"]?.mapping))
+              result.append(
+                Container(
+                  owner: owner, spec: container, pod: spec, podLabels: template["metadata"]?.mapping?["labels"]?.mapping
+                ))
             }
           }
         }
-      } else if resource.gvk.kind == "ClusterStorageContainer", let container = resource.object["spec"]?.mapping?["container"]?.mapping {
+      } else if resource.gvk.kind == "ClusterStorageContainer",
+        let container = resource.object["spec"]?.mapping?["container"]?.mapping
+      {
         result.append(Container(owner: owner, spec: container, pod: nil, podLabels: nil))
       }
     }
@@ -91,7 +96,9 @@ struct RenderedTree {
         continue
       }
       guard let contract = contracts.first(where: { $0.images.contains(repository) }) else { continue }
-      if tag != contract.tag { violations.append("\(name): \(repository) is tagged \(tag), the pin is \(contract.tag)") }
+      if tag != contract.tag {
+        violations.append("\(name): \(repository) is tagged \(tag), the pin is \(contract.tag)")
+      }
       violations += check(container.spec, named: name, against: contract)
     }
     return violations
@@ -102,7 +109,9 @@ struct RenderedTree {
     let command = (container["command"]?.sequence?.items ?? []).compactMap { $0.scalar?.value }
     var arguments = (container["args"]?.sequence?.items ?? []).compactMap { $0.scalar?.value }
     if !command.isEmpty {
-      if command[0] != contract.entrypoint { violations.append("\(name): runs \(command[0]), the image's entrypoint is \(contract.entrypoint)") }
+      if command[0] != contract.entrypoint {
+        violations.append("\(name): runs \(command[0]), the image's entrypoint is \(contract.entrypoint)")
+      }
       arguments = Array(command.dropFirst()) + arguments
     }
     // The subcommand, where the image has them.
@@ -161,13 +170,17 @@ struct RenderedTree {
       }
     }
     for (variable, value) in environment {
-      if let read = contract.reads.first(where: { $0.name == variable }), let allowed = read.values, let value, !allowed.contains(value) {
+      if let read = contract.reads.first(where: { $0.name == variable }), let allowed = read.values, let value,
+        !allowed.contains(value)
+      {
         violations.append("\(name): \(variable)=\(value) is not one of \(allowed.joined(separator: ", "))")
       }
       guard let prefix = contract.environmentPrefix, variable.hasPrefix(prefix) else { continue }
       if contract.prefixNamesFlags {
         let flag = variable.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: "-")
-        if !flags.contains(where: { $0.name == flag }) { violations.append("\(name): \(variable) names no flag of the \(command.name ?? "") command") }
+        if !flags.contains(where: { $0.name == flag }) {
+          violations.append("\(name): \(variable) names no flag of the \(command.name ?? "") command")
+        }
       } else if !contract.reads.contains(where: { $0.name == variable }) {
         violations.append("\(name): the image does not read \(variable)")
       }
@@ -179,9 +192,13 @@ struct RenderedTree {
     }
     var portNames: [String: Int] = [:]
     for item in container["ports"]?.sequence?.items ?? [] {
-      guard let port = item.mapping, let number = port["containerPort"]?.scalar.flatMap({ Int($0.value) }) else { continue }
+      guard let port = item.mapping, let number = port["containerPort"]?.scalar.flatMap({ Int($0.value) }) else {
+        continue
+      }
       if let portName = port.string("name") { portNames[portName] = number }
-      if listening[number] == nil { violations.append("\(name): declares port \(number), where the image does not listen") }
+      if listening[number] == nil {
+        violations.append("\(name): declares port \(number), where the image does not listen")
+      }
     }
     for probeKey in ["livenessProbe", "readinessProbe", "startupProbe"] {
       guard let probe = container[probeKey]?.mapping else { continue }
@@ -205,7 +222,9 @@ struct RenderedTree {
 
   static func split(_ image: String) -> (repository: String, tag: String?) {
     let withoutDigest = image.split(separator: "@").first.map(String.init) ?? image
-    guard let colon = withoutDigest.lastIndex(of: ":"), !withoutDigest[colon...].contains("/") else { return (withoutDigest, nil) }
+    guard let colon = withoutDigest.lastIndex(of: ":"), !withoutDigest[colon...].contains("/") else {
+      return (withoutDigest, nil)
+    }
     return (String(withoutDigest[..<colon]), String(withoutDigest[withoutDigest.index(after: colon)...]))
   }
 
@@ -228,10 +247,11 @@ enum Contracts {
 
 @Suite struct ContractTests {
   @Test func contractsAreReadWithTheirFacts() {
-    #expect(Contracts.all.map { $0.images[0] }.sorted() == [
-      "ghcr.io/kubeflow/model-registry/controller", "ghcr.io/kubeflow/model-registry/server",
-      "ghcr.io/kubeflow/model-registry/storage-initializer", "ghcr.io/kubeflow/model-registry/ui",
-    ])
+    #expect(
+      Contracts.all.map { $0.images[0] }.sorted() == [
+        "ghcr.io/kubeflow/model-registry/controller", "ghcr.io/kubeflow/model-registry/server",
+        "ghcr.io/kubeflow/model-registry/storage-initializer", "ghcr.io/kubeflow/model-registry/ui",
+      ])
     let server = Contracts.all.first { $0.entrypoint == "/model-registry" }
     #expect(server?.commands.compactMap(\.name) == ["proxy", "catalog"])
     #expect(server?.commands.first?.flags.contains { $0.name == "embedmd-database-dsn" } == true)
@@ -240,29 +260,59 @@ enum Contracts {
   /// Each row is a container the way a past tree (or a plausible mistake) wrote
   /// it, and what the check must say; the checks cannot pass by saying nothing.
   @Test(arguments: [
-    ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\ncommand: [/model-registry]\nargs: [catalog, --listen=0.0.0.0:8080, --sources=/etc/s.yaml]",
-     "does not define the flag --sources"),
-    ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [catalog]\nenv: [{name: PGHOST, value: db}]",
-     "the image needs the variable PGDATABASE"),
-    ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [catalog]\nenv: [{name: PGHOST, value: a}, {name: PGDATABASE, value: b}, {name: PGUSER, value: c}, {name: PGPASSWORD, value: d}]\nports: [{name: http, containerPort: 8080}]\nreadinessProbe: {httpGet: {path: /readyz/health, port: http}}",
-     "readinessProbe asks for /readyz/health, which the image does not serve on port 8080"),
+    (
+      "image: ghcr.io/kubeflow/model-registry/server:v0.3.8\ncommand: [/model-registry]\nargs: [catalog, --listen=0.0.0.0:8080, --sources=/etc/s.yaml]",
+      "does not define the flag --sources"
+    ),
+    (
+      "image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [catalog]\nenv: [{name: PGHOST, value: db}]",
+      "the image needs the variable PGDATABASE"
+    ),
+    (
+      "image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [catalog]\nenv: [{name: PGHOST, value: a}, {name: PGDATABASE, value: b}, {name: PGUSER, value: c}, {name: PGPASSWORD, value: d}]\nports: [{name: http, containerPort: 8080}]\nreadinessProbe: {httpGet: {path: /readyz/health, port: http}}",
+      "readinessProbe asks for /readyz/health, which the image does not serve on port 8080"
+    ),
     ("image: ghcr.io/kubeflow/model-registry/server:v0.3.0\nargs: [proxy]", "is tagged v0.3.0, the pin is v0.3.8"),
     ("image: postgres\nargs: []", "is not pinned to an exact version"),
-    ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [proxy, --embedmd-database-type=postgresql]", "is not one of mysql, postgres"),
-    ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [proxy, '--embedmd-database-dsn=$(DSN)']", "$(DSN) names no variable"),
+    (
+      "image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [proxy, --embedmd-database-type=postgresql]",
+      "is not one of mysql, postgres"
+    ),
+    (
+      "image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [proxy, '--embedmd-database-dsn=$(DSN)']",
+      "$(DSN) names no variable"
+    ),
     ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [serve]", "'serve' is not a command"),
-    ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [proxy]\nenv: [{name: MR_DSN, value: x}]", "MR_DSN names no flag"),
-    ("image: ghcr.io/kubeflow/model-registry/controller:v0.3.8\nargs: [--leader-elect]", "the image needs the variable INFERENCE_SERVICE_CONTROLLER"),
-    ("image: ghcr.io/kubeflow/model-registry/controller:v0.3.8\nargs: [--health-probe-bind-address=:9000]\nlivenessProbe: {httpGet: {path: /healthz, port: 8081}}", "livenessProbe asks port 8081, where the image does not listen"),
-    ("image: ghcr.io/kubeflow/model-registry/storage-initializer:v0.3.8\nenv: [{name: MR_BASE_URL, value: x}, {name: MODEL_REGISTRY_URL, value: y}]", "the image does not read MODEL_REGISTRY_URL"),
-    ("image: ghcr.io/kubeflow/model-registry/ui:v0.3.8\nargs: [--port=8080, --auth-method=token]", "--auth-method=token is not one of internal, user_token"),
+    (
+      "image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [proxy]\nenv: [{name: MR_DSN, value: x}]",
+      "MR_DSN names no flag"
+    ),
+    (
+      "image: ghcr.io/kubeflow/model-registry/controller:v0.3.8\nargs: [--leader-elect]",
+      "the image needs the variable INFERENCE_SERVICE_CONTROLLER"
+    ),
+    (
+      "image: ghcr.io/kubeflow/model-registry/controller:v0.3.8\nargs: [--health-probe-bind-address=:9000]\nlivenessProbe: {httpGet: {path: /healthz, port: 8081}}",
+      "livenessProbe asks port 8081, where the image does not listen"
+    ),
+    (
+      "image: ghcr.io/kubeflow/model-registry/storage-initializer:v0.3.8\nenv: [{name: MR_BASE_URL, value: x}, {name: MODEL_REGISTRY_URL, value: y}]",
+      "the image does not read MODEL_REGISTRY_URL"
+    ),
+    (
+      "image: ghcr.io/kubeflow/model-registry/ui:v0.3.8\nargs: [--port=8080, --auth-method=token]",
+      "--auth-method=token is not one of internal, user_token"
+    ),
     ("image: ghcr.io/kubeflow/model-registry/server:v0.3.8\nargs: [proxy, '--']", "does not define the flag --"),
   ])
   func catchesWhatPastTreesGotWrong(container: String, expected: String) throws {
-    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n" +
-      container.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n") + "\n"
+    let text =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n"
+      + container.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n") + "\n"
     let object = try #require(try Parser().parse(text, file: "row.yaml").first?.mapping)
-    let violations = RenderedTree(resources: [Resource(object: object, source: Mark(file: "row.yaml", line: 1, column: 1))]).contractViolations(Contracts.all)
+    let violations = RenderedTree(resources: [
+      Resource(object: object, source: Mark(file: "row.yaml", line: 1, column: 1))
+    ]).contractViolations(Contracts.all)
     #expect(violations.contains { $0.contains(expected) }, "\(violations)")
   }
 

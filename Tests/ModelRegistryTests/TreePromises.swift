@@ -10,11 +10,18 @@ extension RenderedTree {
     // The UI and the controller find the registry as the one Service labelled
     // component: model-registry, through a port named http-api or https-api;
     // the controller only through http-api.
-    let registries = resources.filter { $0.gvk.kind == "Service" && $0.metadata?["labels"]?.mapping?.string("component") == "model-registry" }
-    if registries.count != 1 {
-      violations.append("\(registries.count) Services are labelled component: model-registry; the UI and the controller need exactly one")
+    let registries = resources.filter {
+      $0.gvk.kind == "Service" && $0.metadata?["labels"]?.mapping?.string("component") == "model-registry"
     }
-    let portNames = Set(registries.flatMap { ($0.object["spec"]?.mapping?["ports"]?.sequence?.items ?? []).compactMap { $0.mapping?.string("name") } })
+    if registries.count != 1 {
+      violations.append(
+        "\(registries.count) Services are labelled component: model-registry; the UI and the controller need exactly one"
+      )
+    }
+    let portNames = Set(
+      registries.flatMap {
+        ($0.object["spec"]?.mapping?["ports"]?.sequence?.items ?? []).compactMap { $0.mapping?.string("name") }
+      })
     if portNames.isDisjoint(with: ["http-api", "https-api"]) {
       violations.append("the registry Service has no port named http-api or https-api")
     }
@@ -24,8 +31,10 @@ extension RenderedTree {
     for container in containers where container.spec.string("name") == "storage-initializer" {
       let address = environment(of: container.spec)["MODEL_REGISTRY_BASE_URL"].flatMap { $0 } ?? ""
       let port = address.split(separator: ":").last.map(String.init) ?? ""
-      let httpPorts = registries.flatMap { ($0.object["spec"]?.mapping?["ports"]?.sequence?.items ?? []).compactMap(\.mapping) }
-        .filter { $0.string("name") == "http-api" }.compactMap { $0["port"]?.scalar?.value }
+      let httpPorts = registries.flatMap {
+        ($0.object["spec"]?.mapping?["ports"]?.sequence?.items ?? []).compactMap(\.mapping)
+      }
+      .filter { $0.string("name") == "http-api" }.compactMap { $0["port"]?.scalar?.value }
       if !address.hasPrefix("model-registry-service.\(namespace).svc") || !httpPorts.contains(port) {
         violations.append("the storage initializer's address \(address) is not the registry's plain-HTTP port")
       }
@@ -53,7 +62,9 @@ extension RenderedTree {
         for key in ["runAsUser", "runAsGroup", "fsGroup"] where contexts.contains(where: { $0?[key] != nil }) {
           violations.append("\(resource.gvk.kind)/\(resource.name) pins \(key), which restricted-v2 refuses")
         }
-        if template["metadata"]?.mapping?["annotations"]?.mapping?.string("openshift.io/required-scc") != "restricted-v2" {
+        if template["metadata"]?.mapping?["annotations"]?.mapping?.string("openshift.io/required-scc")
+          != "restricted-v2"
+        {
           violations.append("\(resource.gvk.kind)/\(resource.name) does not ask for the restricted-v2 SCC")
         }
       }
@@ -85,7 +96,9 @@ extension RenderedTree {
           if let name = item.mapping?["configMapRef"]?.mapping?.string("name") { names.append(name) }
         }
         for item in container["env"]?.sequence?.items ?? [] {
-          if let name = item.mapping?["valueFrom"]?.mapping?["configMapKeyRef"]?.mapping?.string("name") { names.append(name) }
+          if let name = item.mapping?["valueFrom"]?.mapping?["configMapKeyRef"]?.mapping?.string("name") {
+            names.append(name)
+          }
         }
       }
     }

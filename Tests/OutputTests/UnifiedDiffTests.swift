@@ -15,7 +15,10 @@ import Testing
     ("x\n", "", "@@ -1 +0,0 @@\n-x\n"),
     ("a\nb\nc\nd\n", "a\nd\n", "@@ -1,4 +1,2 @@\n a\n-b\n-c\n d\n"),
     // Changes closer than twice the context share one hunk.
-    ("1\n2\n3\n4\n5\n6\n7\n8\n", "0\n2\n3\n4\n5\n6\n7\n9\n", "@@ -1,8 +1,8 @@\n-1\n+0\n 2\n 3\n 4\n 5\n 6\n 7\n-8\n+9\n"),
+    (
+      "1\n2\n3\n4\n5\n6\n7\n8\n", "0\n2\n3\n4\n5\n6\n7\n9\n",
+      "@@ -1,8 +1,8 @@\n-1\n+0\n 2\n 3\n 4\n 5\n 6\n 7\n-8\n+9\n"
+    ),
   ]
 
   @Test(arguments: rows.indices)

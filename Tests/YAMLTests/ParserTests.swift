@@ -81,7 +81,10 @@ import YAML
 }
 
 @Suite struct ResolverTests {
-  @Test(arguments: ["yes", "on", "Off", "y", "N", "true", "null", "~", "", "12", "0x1F", "1e3", ".5", "1:20", "2001-12-14", "1_000", "+1"])
+  @Test(arguments: [
+    "yes", "on", "Off", "y", "N", "true", "null", "~", "", "12", "0x1F", "1e3", ".5", "1:20", "2001-12-14", "1_000",
+    "+1",
+  ])
   func yaml11NonStringsNeedQuotes(_ text: String) {
     #expect(ScalarResolver.needsQuoting(text))
   }

@@ -115,8 +115,14 @@ import YAML
     ("\"\\u00a0nbsp\"", "data:\n  k:  nbsp\n"),
     ("\"tab\\there\"", "data:\n  k: \"tab\\there\"\n"),
     ("\"ctrl\\u0001\"", "data:\n  k: \"ctrl\\x01\"\n"),
-    ("\"this is a very long string that goes beyond eighty columns for sure and keeps going on and on\"", "data:\n  k: this is a very long string that goes beyond eighty columns for sure and keeps\n    going on and on\n"),
-    ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "data:\n  k: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"),
+    (
+      "\"this is a very long string that goes beyond eighty columns for sure and keeps going on and on\"",
+      "data:\n  k: this is a very long string that goes beyond eighty columns for sure and keeps\n    going on and on\n"
+    ),
+    (
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+      "data:\n  k: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+    ),
     ("\"line one\\nline two\"", "data:\n  k: |-\n    line one\n    line two\n"),
     ("\"line one\\nline two\\n\"", "data:\n  k: |\n    line one\n    line two\n"),
     ("\"line\\n\\n\"", "data:\n  k: |+\n    line\n\n"),
@@ -149,7 +155,8 @@ import YAML
   }
 
   @Test func keysThatReadAsOtherTypesAreQuoted() throws {
-    let documents = try Parser().parse("\"y\": 1\n\"on\": 2\n\"1\": 3\nplain: 4\n\"a: b\": 5\n\"\": 6\n", file: "keys.yaml")
+    let documents = try Parser().parse(
+      "\"y\": 1\n\"on\": 2\n\"1\": 3\nplain: 4\n\"a: b\": 5\n\"\": 6\n", file: "keys.yaml")
     let emitted = try Emitter().emitString(documents)
     #expect(emitted == "\"\": 6\n\"1\": 3\n'a: b': 5\n\"on\": 2\nplain: 4\n\"y\": 1\n")
   }

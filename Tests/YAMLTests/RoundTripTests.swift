@@ -15,7 +15,10 @@ import YAML
     let documents = try Parser().parse(bytes, file: name)
     let emitted = try Emitter().emit(documents)
     #expect(emitted.count == bytes.count)
-    #expect(emitted == bytes, "first difference at byte \(zip(emitted, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)")
+    #expect(
+      emitted == bytes,
+      "first difference at byte \(zip(emitted, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1)"
+    )
   }
 
   @Test func largeFixtureIsAtLeastOneMegabyte() throws {

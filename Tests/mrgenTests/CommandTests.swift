@@ -59,7 +59,8 @@ import Testing
     let run = try Self.run(["build", "examples/hello", "-o", file])
     #expect(run.status == 0)
     #expect(run.stdout == "")
-    #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self) == (try Self.golden("hello")))
+    #expect(
+      String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self) == (try Self.golden("hello")))
   }
 
   @Test func outputToADirectoryWritesOneFilePerResource() throws {
@@ -68,11 +69,14 @@ import Testing
     let run = try Self.run(["build", "examples/hello", "--output", directory.path])
     #expect(run.status == 0)
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-    #expect(names == [
-      "apps_v1_deployment_demo-model-registry.yaml", "networking.k8s.io_v1_networkpolicy_demo-model-registry.yaml",
-      "v1_service_demo-model-registry.yaml", "v1_serviceaccount_demo-model-registry.yaml",
-    ])
-    let service = String(decoding: try Data(contentsOf: directory.appendingPathComponent("v1_service_demo-model-registry.yaml")), as: UTF8.self)
+    #expect(
+      names == [
+        "apps_v1_deployment_demo-model-registry.yaml", "networking.k8s.io_v1_networkpolicy_demo-model-registry.yaml",
+        "v1_service_demo-model-registry.yaml", "v1_serviceaccount_demo-model-registry.yaml",
+      ])
+    let service = String(
+      decoding: try Data(contentsOf: directory.appendingPathComponent("v1_service_demo-model-registry.yaml")),
+      as: UTF8.self)
     #expect(service.hasPrefix("apiVersion: v1\nkind: Service\n"))
     #expect(!service.contains("---"))
   }
@@ -80,7 +84,8 @@ import Testing
   @Test func buildErrorsNameTheFileAndWriteNothing() throws {
     let directory = try Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    try "resources:\n- missing.yaml\n".write(to: directory.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+    try "resources:\n- missing.yaml\n".write(
+      to: directory.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
     let output = directory.appendingPathComponent("out.yaml").path
     let run = try Self.run(["build", directory.path, "-o", output])
     #expect(run.status == 1)
@@ -99,24 +104,37 @@ import Testing
     let unknown = try Self.run(["build", "overlays/mysql", "--with", "oauth,bogus"])
     #expect(unknown.status == 1)
     #expect(unknown.stdout == "")
-    #expect(unknown.stderr.hasPrefix("--with: error: unknown option 'bogus'\nnote: available options: catalog, cert-manager, controller, csi,"))
+    #expect(
+      unknown.stderr.hasPrefix(
+        "--with: error: unknown option 'bogus'\nnote: available options: catalog, cert-manager, controller, csi,"))
     let missing = try Self.run(["build", "overlays/postgres", "--with", "openshift"])
     #expect(missing.status == 1)
-    #expect(missing.stderr == "options/openshift/kustomization.yaml:14:25: error: option 'openshift' requires 'oauth', which is not selected\nnote: add it: --with oauth,openshift\n")
+    #expect(
+      missing.stderr
+        == "options/openshift/kustomization.yaml:14:25: error: option 'openshift' requires 'oauth', which is not selected\nnote: add it: --with oauth,openshift\n"
+    )
     let conflict = try Self.run(["build", "overlays/postgres", "--with", "istio,oauth"])
     #expect(conflict.status == 1)
     #expect(conflict.stderr.contains("error: options 'istio' and 'oauth' cannot be used together"))
     let reasoned = try Self.run(["build", "overlays/postgres", "--with", "oauth,csi"])
     #expect(reasoned.status == 1)
     #expect(reasoned.stderr.hasPrefix("options/csi/kustomization.yaml:"))
-    #expect(reasoned.stderr.contains(": error: options 'csi' and 'oauth' cannot be used together: the storage initializer sends no bearer token"))
+    #expect(
+      reasoned.stderr.contains(
+        ": error: options 'csi' and 'oauth' cannot be used together: the storage initializer sends no bearer token"))
   }
 
   @Test func optionsListsTheCatalogWithItsRules() throws {
     let run = try Self.run(["options"])
     #expect(run.status == 0)
-    #expect(run.stdout.contains("  openshift     OpenShift Route, serving certificate, the Group model-registry-users, and every pod under the restricted-v2 SCC\n                requires: oauth\n                conflicts with: cert-manager\n"))
-    #expect(run.stdout.contains("  cert-manager  cert-manager Issuers and Certificates for the Secrets that secure-db and oauth read\n                requires one of: secure-db, oauth\n"))
+    #expect(
+      run.stdout.contains(
+        "  openshift     OpenShift Route, serving certificate, the Group model-registry-users, and every pod under the restricted-v2 SCC\n                requires: oauth\n                conflicts with: cert-manager\n"
+      ))
+    #expect(
+      run.stdout.contains(
+        "  cert-manager  cert-manager Issuers and Certificates for the Secrets that secure-db and oauth read\n                requires one of: secure-db, oauth\n"
+      ))
     #expect(run.stdout.contains("  istio        "))
     #expect(try Self.run(["options", "--resolve", "seed"]).stdout == "internal,seed\n")
   }
@@ -154,17 +172,18 @@ import Testing
   @Test func composePrintsTheKustomizationItBuilds() throws {
     let run = try Self.run(["compose", "overlays/postgres", "--with", "csi", "--namespace", "kubeflow"])
     #expect(run.status == 0)
-    #expect(run.stdout == """
-      # Composed by mrgen: mrgen build overlays/postgres --with csi --namespace kubeflow
-      apiVersion: kustomize.config.k8s.io/v1beta1
-      kind: Kustomization
-      namespace: kubeflow
-      resources:
-      - overlays/postgres
-      components:
-      - options/csi
+    #expect(
+      run.stdout == """
+        # Composed by mrgen: mrgen build overlays/postgres --with csi --namespace kubeflow
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        namespace: kubeflow
+        resources:
+        - overlays/postgres
+        components:
+        - options/csi
 
-      """)
+        """)
   }
 
   @Test func usageErrorsExitWithTwo() throws {

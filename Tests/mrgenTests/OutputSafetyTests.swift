@@ -9,12 +9,14 @@ import Testing
     let root = directory.appendingPathComponent("tree")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     try resources.write(to: root.appendingPathComponent("r.yaml"), atomically: true, encoding: .utf8)
-    try "resources: [r.yaml]\n".write(to: root.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+    try "resources: [r.yaml]\n".write(
+      to: root.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
     return root.path
   }
 
   static func configMap(_ name: String, namespace: String? = nil) -> String {
-    "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(name)\n" + (namespace.map { "  namespace: \($0)\n" } ?? "")
+    "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(name)\n"
+      + (namespace.map { "  namespace: \($0)\n" } ?? "")
   }
 
   static func files(in directory: URL) throws -> [String] {
@@ -28,22 +30,31 @@ import Testing
     defer { try? FileManager.default.removeItem(at: base) }
     let tree = try Self.tree(
       Self.configMap("cfg", namespace: "a") + Self.configMap("cfg", namespace: "b")
-        + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n" + Self.configMap("solo", namespace: "a"), in: base)
+        + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n" + Self.configMap("solo", namespace: "a"),
+      in: base)
     let out = base.appendingPathComponent("out")
     let run = try CommandTests.run(["build", tree, "-o", out.path + "/"])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(try Self.files(in: out) == [
-      "a_v1_configmap_cfg.yaml", "a_v1_configmap_solo.yaml", "b_v1_configmap_cfg.yaml", "default_apps_v1_deployment_d.yaml",
-    ])
+    #expect(
+      try Self.files(in: out) == [
+        "a_v1_configmap_cfg.yaml", "a_v1_configmap_solo.yaml", "b_v1_configmap_cfg.yaml",
+        "default_apps_v1_deployment_d.yaml",
+      ])
   }
 
   @Test(arguments: [
     ("name: ../../escaped", "would hold '/' or NUL"),
     ("name: a/b", "would hold '/' or NUL"),
     ("name: \"a\\0b\"", "would hold '/' or NUL"),
-    ("name: x\n  namespace: ../../up\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y", "would hold '/' or NUL"),
+    (
+      "name: x\n  namespace: ../../up\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y",
+      "would hold '/' or NUL"
+    ),
     ("name: \(String(repeating: "n", count: 260))", "longer than 255 bytes"),
-    ("name: Same\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same", "would both be written to 'v1_configmap_same.yaml'"),
+    (
+      "name: Same\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same",
+      "would both be written to 'v1_configmap_same.yaml'"
+    ),
   ])
   func aNameThatCannotBeAFileInTheDirectoryIsRefusedAndNothingIsWritten(metadata: String, message: String) throws {
     let base = try CommandTests.temporaryDirectory()
@@ -81,7 +92,8 @@ import Testing
     let run = try CommandTests.run(["build", tree, "-o", link])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "target.yaml")
-    #expect(try String(contentsOf: target, encoding: .utf8) == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n")
+    #expect(
+      try String(contentsOf: target, encoding: .utf8) == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n")
   }
 
   /// A rendered Secret must not become readable to others because the file it replaces was 0600.
@@ -94,7 +106,9 @@ import Testing
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let inDirectory = directory.appendingPathComponent("v1_configmap_one.yaml").path
     for path in [file, inDirectory] {
-      #expect(FileManager.default.createFile(atPath: path, contents: Data("old\n".utf8), attributes: [.posixPermissions: 0o600]))
+      #expect(
+        FileManager.default.createFile(
+          atPath: path, contents: Data("old\n".utf8), attributes: [.posixPermissions: 0o600]))
     }
     #expect(try CommandTests.run(["build", tree, "-o", file]).status == 0)
     #expect(try CommandTests.run(["build", tree, "-o", directory.path]).status == 0)

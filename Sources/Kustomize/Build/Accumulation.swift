@@ -19,7 +19,8 @@ struct Accumulation {
     for variable in added {
       if let existing = varNames[variable.name] {
         throw Diagnostic(
-          variable.mark, "var '\(variable.name)' already encountered", notes: [Diagnostic.Note(vars[existing].mark, "first defined here")])
+          variable.mark, "var '\(variable.name)' already encountered",
+          notes: [Diagnostic.Note(vars[existing].mark, "first defined here")])
       }
       varNames[variable.name] = vars.count
       vars.append(variable)

@@ -88,7 +88,8 @@ struct Pipeline {
     }
     accumulation.config.merge(loaded.configuration)
     for generated in loaded.generated {
-      try accumulation.resources.absorb(generated.resource, behavior: generated.entry.behavior, at: generated.entry.mark)
+      try accumulation.resources.absorb(
+        generated.resource, behavior: generated.entry.behavior, at: generated.entry.mark)
     }
     for component in loaded.components {
       try accumulate(component, into: &accumulation, includedAt: component.includedAt)
@@ -122,7 +123,9 @@ struct Pipeline {
   }
 
   /// A kustomization's transformers, in kustomize's order.
-  func transformers(of loaded: LoadedKustomization, config: TransformerConfig) throws(Diagnostic) -> [any BuiltinTransformer] {
+  func transformers(of loaded: LoadedKustomization, config: TransformerConfig) throws(Diagnostic)
+    -> [any BuiltinTransformer]
+  {
     let kustomization = loaded.kustomization
     var result: [any BuiltinTransformer] = []
     if !loaded.patchesStrategicMerge.isEmpty {
@@ -132,7 +135,8 @@ struct Pipeline {
       result.append(PatchTransformer(entry, content: content, fromPatchesJson6902: false, openAPI: openAPI))
     }
     if let namespace = kustomization.namespace, !namespace.value.isEmpty {
-      result.append(NamespaceTransformer(namespace: namespace.value, fieldSpecs: config.namespace, mark: namespace.mark))
+      result.append(
+        NamespaceTransformer(namespace: namespace.value, fieldSpecs: config.namespace, mark: namespace.mark))
     }
     let prefix = kustomization.namePrefix
     let suffix = kustomization.nameSuffix

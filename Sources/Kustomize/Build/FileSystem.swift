@@ -47,7 +47,8 @@ public enum FileSystemError: Error, Sendable, Equatable {
     case .outside:
       "resolves to a location outside the kustomization's directory; a kustomization may only read files in or below its own directory"
     case .notRegular(let kind): "is \(kind.description), not a regular file; mrgen reads only regular files"
-    case .tooLarge(let limit): "is larger than the limit of \(Limits.describe(bytes: limit)) per file (raise it with --limit file-bytes=SIZE)"
+    case .tooLarge(let limit):
+      "is larger than the limit of \(Limits.describe(bytes: limit)) per file (raise it with --limit file-bytes=SIZE)"
     case .unreadable(let why): "cannot be read: \(why)"
     case .changed: "changed while it was being opened; it was not read"
     }

@@ -69,11 +69,14 @@ public struct Limits: Sendable, Equatable {
     }
     let text = String(assignment[assignment.index(after: equals)...])
     guard let name = Name(rawValue: String(assignment[..<equals])) else {
-      throw LimitError(message: "unknown limit '\(assignment[..<equals])' (known: \(Limits.names.joined(separator: ", ")))")
+      throw LimitError(
+        message: "unknown limit '\(assignment[..<equals])' (known: \(Limits.names.joined(separator: ", ")))")
     }
     guard let value = Limits.parse(text, allowingUnits: name.isBytes), value > 0 else {
       throw LimitError(
-        message: "the limit '\(name.rawValue)' needs a positive whole number\(name.isBytes ? ", optionally with Ki, Mi or Gi" : ""), not '\(text)'")
+        message:
+          "the limit '\(name.rawValue)' needs a positive whole number\(name.isBytes ? ", optionally with Ki, Mi or Gi" : ""), not '\(text)'"
+      )
     }
     if value > name.ceiling {
       throw LimitError(message: "the limit '\(name.rawValue)' can be at most \(name.ceiling): \(name.whyCeiling)")

@@ -73,7 +73,8 @@ public struct LoadedKustomization {
     guard visiting.count < loader.limits.kustomizationDepth else {
       throw Diagnostic(
         Mark(file: kustomization.file, line: 1, column: 1),
-        "kustomizations include one another more than \(loader.limits.kustomizationDepth) levels deep (raise it with --limit kustomization-depth=N)")
+        "kustomizations include one another more than \(loader.limits.kustomizationDepth) levels deep (raise it with --limit kustomization-depth=N)"
+      )
     }
     visiting.append(realDirectory)
     defer { visiting.removeLast() }
@@ -130,7 +131,8 @@ public struct LoadedKustomization {
       }
       return .builtin
     case .path(let path):
-      guard let document = try loader.parseEntry(path, in: kustomization.directory, what: "OpenAPI file").documents.first
+      guard
+        let document = try loader.parseEntry(path, in: kustomization.directory, what: "OpenAPI file").documents.first
       else {
         throw Diagnostic(path.mark, "the OpenAPI file '\(path.value)' is empty")
       }
@@ -144,7 +146,9 @@ public struct LoadedKustomization {
   ) throws(Diagnostic) -> Part {
     if Loader.isRemote(entry.value) {
       throw Diagnostic(
-        entry.mark, "remote resource '\(entry.value)' is not supported: mrgen reads only local files; vendor the files and list their path")
+        entry.mark,
+        "remote resource '\(entry.value)' is not supported: mrgen reads only local files; vendor the files and list their path"
+      )
     }
     let path = Path.join(kustomization.directory, entry.value)
     let kind = loader.fileSystem.kind(of: path)
@@ -155,7 +159,8 @@ public struct LoadedKustomization {
       // A file, or anything else: the loader confines it to the root and refuses all but regular files.
       return .file(try loader.loadResources(entry, in: kustomization.directory))
     }
-    let nested = try included(entry, path: path, what: "resource", loader: loader, visiting: &visiting) { (nested) throws(Diagnostic) in
+    let nested = try included(entry, path: path, what: "resource", loader: loader, visiting: &visiting) {
+      (nested) throws(Diagnostic) in
       if nested.kind == .component {
         throw Diagnostic(entry.mark, "'\(entry.value)' is a Component; list it under 'components', not 'resources'")
       }
@@ -172,11 +177,14 @@ public struct LoadedKustomization {
     }
     let path = Path.join(kustomization.directory, entry.value)
     guard loader.fileSystem.kind(of: path) == .directory else {
-      throw Diagnostic(entry.mark, "component '\(entry.value)' must be a directory holding a kustomization of kind Component")
+      throw Diagnostic(
+        entry.mark, "component '\(entry.value)' must be a directory holding a kustomization of kind Component")
     }
-    return try included(entry, path: path, what: "component", loader: loader, visiting: &visiting) { (component) throws(Diagnostic) in
+    return try included(entry, path: path, what: "component", loader: loader, visiting: &visiting) {
+      (component) throws(Diagnostic) in
       guard component.kind == .component else {
-        throw Diagnostic(entry.mark, "'\(entry.value)' is a Kustomization; list it under 'resources', or make it 'kind: Component'")
+        throw Diagnostic(
+          entry.mark, "'\(entry.value)' is a Kustomization; list it under 'resources', or make it 'kind: Component'")
       }
     }
   }
@@ -226,7 +234,8 @@ public struct LoadedKustomization {
     if !isFile && !entry.value.contains("\n") && !entry.value.contains(": ") {
       throw Diagnostic(entry.mark, "patch file '\(entry.value)' not found: no file at '\(file)'")
     }
-    let documents = try patchDocuments(path: isFile ? entry : nil, inline: isFile ? nil : entry, in: kustomization, loader: loader)
+    let documents = try patchDocuments(
+      path: isFile ? entry : nil, inline: isFile ? nil : entry, in: kustomization, loader: loader)
     guard case .strategicMerge(let patches) = try PatchTransformer.classify(documents, at: entry.mark) else {
       throw Diagnostic(entry.mark, "patchesStrategicMerge entries must be strategic merge patches")
     }
@@ -252,7 +261,9 @@ public struct LoadedKustomization {
   }
 
   /// The YAML documents of a patch, from its file (which must lie under the root) or inline text.
-  static func patchDocuments(path: Located<String>?, inline: Located<String>?, in kustomization: Kustomization, loader: Loader)
+  static func patchDocuments(
+    path: Located<String>?, inline: Located<String>?, in kustomization: Kustomization, loader: Loader
+  )
     throws(Diagnostic) -> [Node]
   {
     if let path, !path.value.isEmpty {

@@ -30,13 +30,16 @@ public struct Loader {
     }
     guard let file = found.first else {
       throw Diagnostic(
-        at, "no kustomization file in '\(directory)' (looked for \(Loader.kustomizationFileNames.joined(separator: ", ")))")
+        at,
+        "no kustomization file in '\(directory)' (looked for \(Loader.kustomizationFileNames.joined(separator: ", ")))")
     }
     return file
   }
 
   /// Reads and decodes the kustomization of a directory.
-  public func loadKustomization(in directory: String, requestedAt mark: Mark?) throws(Diagnostic) -> (Kustomization, [Diagnostic]) {
+  public func loadKustomization(in directory: String, requestedAt mark: Mark?) throws(Diagnostic) -> (
+    Kustomization, [Diagnostic]
+  ) {
     let file = try kustomizationFile(in: directory, requestedAt: mark)
     let at = mark ?? Mark(file: file)
     let name = mark == nil ? "the kustomization file" : "the kustomization file '\(file)'"
@@ -60,14 +63,18 @@ public struct Loader {
 
   /// The bytes of the file a kustomization's entry names, relative to the
   /// kustomization's directory and confined to it. `what` names the field in messages.
-  public func readEntry(_ entry: Located<String>, in directory: String, what: String) throws(Diagnostic) -> (file: String, bytes: [UInt8]) {
+  public func readEntry(_ entry: Located<String>, in directory: String, what: String) throws(Diagnostic) -> (
+    file: String, bytes: [UInt8]
+  ) {
     let file = Path.join(directory, entry.value)
     let root = try realDirectory(directory, at: entry.mark)
     return (file, try read(file, root: root, named: "\(what) '\(entry.value)'", at: entry.mark))
   }
 
   /// The YAML documents of the file an entry names.
-  public func parseEntry(_ entry: Located<String>, in directory: String, what: String) throws(Diagnostic) -> (file: String, documents: [Node]) {
+  public func parseEntry(_ entry: Located<String>, in directory: String, what: String) throws(Diagnostic) -> (
+    file: String, documents: [Node]
+  ) {
     let (file, bytes) = try readEntry(entry, in: directory, what: what)
     return (file, try parse(bytes, file: file))
   }
@@ -85,7 +92,8 @@ public struct Loader {
     guard budget.spend(bytes.count) else {
       throw Diagnostic(
         mark,
-        "reading \(name) takes the build past its limit of \(Limits.describe(bytes: limits.totalBytes)) read in all (raise it with --limit total-bytes=SIZE)")
+        "reading \(name) takes the build past its limit of \(Limits.describe(bytes: limits.totalBytes)) read in all (raise it with --limit total-bytes=SIZE)"
+      )
     }
     return bytes
   }
@@ -110,10 +118,14 @@ public struct Loader {
   /// `resources:` or `components:`. As in kustomize, it may lie outside the
   /// current root but may not be absolute, and may not be (or contain) a
   /// directory whose kustomization is being built: that would be a cycle.
-  public func checkIncludedDirectory(_ entry: Located<String>, path: String, visiting: [String], what: String) throws(Diagnostic) {
+  public func checkIncludedDirectory(_ entry: Located<String>, path: String, visiting: [String], what: String)
+    throws(Diagnostic)
+  {
     if entry.value.hasPrefix("/") {
       throw Diagnostic(
-        entry.mark, "\(what) '\(entry.value)' is an absolute directory; kustomize accepts only relative paths to kustomization directories")
+        entry.mark,
+        "\(what) '\(entry.value)' is an absolute directory; kustomize accepts only relative paths to kustomization directories"
+      )
     }
     let real = try realDirectory(path, at: entry.mark)
     if let visited = visiting.first(where: { Path.isWithin($0, root: real) }) {

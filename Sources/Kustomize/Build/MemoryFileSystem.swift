@@ -25,7 +25,8 @@ public struct MemoryFileSystem: FileSystem {
 
   public init(entries: [String: Entry]) {
     // Two spellings of one path (`a.yaml`, `./a.yaml`): the later one wins.
-    self.entries = Dictionary(entries.map { (Path.normalize($0.key), $0.value) }, uniquingKeysWith: { _, later in later })
+    self.entries = Dictionary(
+      entries.map { (Path.normalize($0.key), $0.value) }, uniquingKeysWith: { _, later in later })
   }
 
   public func kind(of path: String) -> FileKind {
@@ -64,4 +65,3 @@ public struct MemoryFileSystem: FileSystem {
     }
   }
 }
-

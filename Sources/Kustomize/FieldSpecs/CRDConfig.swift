@@ -16,14 +16,16 @@ enum CRDConfig {
       // kustomize decodes the file as a map of OpenAPI definitions: each one an object (or null).
       if !entry.value.isNull && entry.value.mapping == nil {
         throw Diagnostic(
-          entry.value.mark, "'\(entry.key.value)' must be an OpenAPI definition (a map), not \(NodeDecoding.describe(entry.value))")
+          entry.value.mark,
+          "'\(entry.key.value)' must be an OpenAPI definition (a map), not \(NodeDecoding.describe(entry.value))")
       }
       guard let properties = properties(of: entry.value),
         properties["kind"] != nil, properties["apiVersion"] != nil, properties["metadata"] != nil
       else { continue }
       let kind = String(entry.key.value.split(separator: ".").last ?? "")
       var visited: Set<String> = []
-      try collect(entry.key.value, kind: GVK(kind: kind), path: [], definitions: definitions, visited: &visited, into: &config)
+      try collect(
+        entry.key.value, kind: GVK(kind: kind), path: [], definitions: definitions, visited: &visited, into: &config)
     }
     return config
   }
@@ -53,7 +55,8 @@ enum CRDConfig {
         let refKind = schema.string("x-kubernetes-object-ref-kind")
       {
         config.nameReference.append(
-          NameReferenceSpecs.Entry(target: GVK(version: version, kind: refKind), referrers: [spec(fieldPath + ["name"])]))
+          NameReferenceSpecs.Entry(
+            target: GVK(version: version, kind: refKind), referrers: [spec(fieldPath + ["name"])]))
       }
       if let reference = schema.string("$ref") {
         try collect(reference, kind: kind, path: fieldPath, definitions: definitions, visited: &visited, into: &config)

@@ -10,7 +10,8 @@ public enum DefaultFieldSpecs {
       FieldSpec("spec/template/metadata/\(field)", group: "apps", kind: "StatefulSet", create: true),
     ]
     if includeClaimTemplates {
-      specs.append(FieldSpec("spec/volumeClaimTemplates[]/metadata/\(field)", group: "apps", kind: "StatefulSet", create: true))
+      specs.append(
+        FieldSpec("spec/volumeClaimTemplates[]/metadata/\(field)", group: "apps", kind: "StatefulSet", create: true))
     }
     specs += [
       FieldSpec("spec/template/metadata/\(field)", group: "batch", kind: "Job", create: true),
@@ -67,7 +68,9 @@ public enum DefaultFieldSpecs {
   public static let namespace: [FieldSpec] = [
     FieldSpec("metadata/name", version: "v1", kind: "Namespace", create: true),
     FieldSpec("spec/service/namespace", group: "apiregistration.k8s.io", kind: "APIService", create: true),
-    FieldSpec("spec/conversion/webhook/clientConfig/service/namespace", group: "apiextensions.k8s.io", kind: "CustomResourceDefinition"),
+    FieldSpec(
+      "spec/conversion/webhook/clientConfig/service/namespace", group: "apiextensions.k8s.io",
+      kind: "CustomResourceDefinition"),
   ]
 
   /// Kinds whose names never take a prefix or suffix.

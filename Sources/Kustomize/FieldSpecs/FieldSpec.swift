@@ -118,7 +118,9 @@ public struct FieldSpec: Sendable {
     }
     var written = Written()
     try Written.fields.decode(mapping, into: &written)
-    return FieldSpec(written.path, group: written.gvk.group, version: written.gvk.version, kind: written.gvk.kind, create: written.create)
+    return FieldSpec(
+      written.path, group: written.gvk.group, version: written.gvk.version, kind: written.gvk.kind,
+      create: written.create)
   }
 
   /// A field spec as written, before its path is split.
@@ -130,13 +132,21 @@ public struct FieldSpec: Sendable {
     static let fields = FieldTable<Written>(
       "a field spec",
       [
-        .init("path") { spec, value, _ throws(Diagnostic) in spec.path = try NodeDecoding.optionalString(value, field: "path") ?? "" },
-        .init("group") { spec, value, _ throws(Diagnostic) in spec.gvk.group = try NodeDecoding.optionalString(value, field: "group") ?? "" },
+        .init("path") { spec, value, _ throws(Diagnostic) in
+          spec.path = try NodeDecoding.optionalString(value, field: "path") ?? ""
+        },
+        .init("group") { spec, value, _ throws(Diagnostic) in
+          spec.gvk.group = try NodeDecoding.optionalString(value, field: "group") ?? ""
+        },
         .init("version") { spec, value, _ throws(Diagnostic) in
           spec.gvk.version = try NodeDecoding.optionalString(value, field: "version") ?? ""
         },
-        .init("kind") { spec, value, _ throws(Diagnostic) in spec.gvk.kind = try NodeDecoding.optionalString(value, field: "kind") ?? "" },
-        .init("create") { spec, value, _ throws(Diagnostic) in spec.create = try NodeDecoding.bool(value, field: "create") },
+        .init("kind") { spec, value, _ throws(Diagnostic) in
+          spec.gvk.kind = try NodeDecoding.optionalString(value, field: "kind") ?? ""
+        },
+        .init("create") { spec, value, _ throws(Diagnostic) in
+          spec.create = try NodeDecoding.bool(value, field: "create")
+        },
       ])
   }
 }

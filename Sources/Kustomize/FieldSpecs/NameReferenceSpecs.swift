@@ -14,22 +14,22 @@ public enum NameReferenceSpecs {
     Entry(
       target: GVK(group: "", version: "", kind: "Deployment"),
       referrers: [
-        FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler"),
+        FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")
       ]),
     Entry(
       target: GVK(group: "", version: "", kind: "ReplicationController"),
       referrers: [
-        FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler"),
+        FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")
       ]),
     Entry(
       target: GVK(group: "", version: "", kind: "ReplicaSet"),
       referrers: [
-        FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler"),
+        FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")
       ]),
     Entry(
       target: GVK(group: "", version: "", kind: "StatefulSet"),
       referrers: [
-        FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler"),
+        FieldSpec("spec/scaleTargetRef/name", kind: "HorizontalPodAutoscaler")
       ]),
     Entry(
       target: GVK(group: "", version: "v1", kind: "ConfigMap"),
@@ -73,15 +73,20 @@ public enum NameReferenceSpecs {
         FieldSpec("spec/jobTemplate/spec/template/spec/volumes/configMap/name", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/volumes/projected/sources/configMap/name", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/containers/env/valueFrom/configMapKeyRef/name", kind: "CronJob"),
-        FieldSpec("spec/jobTemplate/spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name", kind: "CronJob"),
+        FieldSpec(
+          "spec/jobTemplate/spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/containers/envFrom/configMapRef/name", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/initContainers/envFrom/configMapRef/name", kind: "CronJob"),
         FieldSpec("spec/configSource/configMap", kind: "Node"),
         FieldSpec("rules/resourceNames", kind: "Role"),
         FieldSpec("rules/resourceNames", kind: "ClusterRole"),
         FieldSpec("metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap", kind: "Ingress"),
-        FieldSpec("spec/template/spec/containers/env/valueFrom/configMapKeyRef/name", group: "serving.knative.dev", version: "v1", kind: "Service"),
-        FieldSpec("spec/template/spec/containers/envFrom/configMapRef/name", group: "serving.knative.dev", version: "v1", kind: "Service"),
+        FieldSpec(
+          "spec/template/spec/containers/env/valueFrom/configMapKeyRef/name", group: "serving.knative.dev",
+          version: "v1", kind: "Service"),
+        FieldSpec(
+          "spec/template/spec/containers/envFrom/configMapRef/name", group: "serving.knative.dev", version: "v1",
+          kind: "Service"),
       ]),
     Entry(
       target: GVK(group: "", version: "v1", kind: "Secret"),
@@ -131,7 +136,8 @@ public enum NameReferenceSpecs {
         FieldSpec("spec/jobTemplate/spec/template/spec/volumes/secret/secretName", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/volumes/projected/sources/secret/name", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/containers/env/valueFrom/secretKeyRef/name", kind: "CronJob"),
-        FieldSpec("spec/jobTemplate/spec/template/spec/initContainers/env/valueFrom/secretKeyRef/name", kind: "CronJob"),
+        FieldSpec(
+          "spec/jobTemplate/spec/template/spec/initContainers/env/valueFrom/secretKeyRef/name", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/containers/envFrom/secretRef/name", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/initContainers/envFrom/secretRef/name", kind: "CronJob"),
         FieldSpec("spec/jobTemplate/spec/template/spec/imagePullSecrets/name", kind: "CronJob"),
@@ -147,7 +153,9 @@ public enum NameReferenceSpecs {
         FieldSpec("parameters/secretRef", kind: "StorageClass"),
         FieldSpec("rules/resourceNames", kind: "Role"),
         FieldSpec("rules/resourceNames", kind: "ClusterRole"),
-        FieldSpec("spec/template/spec/containers/env/valueFrom/secretKeyRef/name", group: "serving.knative.dev", version: "v1", kind: "Service"),
+        FieldSpec(
+          "spec/template/spec/containers/env/valueFrom/secretKeyRef/name", group: "serving.knative.dev", version: "v1",
+          kind: "Service"),
         FieldSpec("spec/azureFile/secretName", kind: "PersistentVolume"),
       ]),
     Entry(
@@ -159,13 +167,16 @@ public enum NameReferenceSpecs {
         FieldSpec("spec/rules/http/paths/backend/service/name", kind: "Ingress"),
         FieldSpec("spec/defaultBackend/service/name", kind: "Ingress"),
         FieldSpec("spec/service/name", group: "apiregistration.k8s.io", kind: "APIService"),
-        FieldSpec("webhooks/clientConfig/service", group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration"),
-        FieldSpec("webhooks/clientConfig/service", group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration"),
+        FieldSpec(
+          "webhooks/clientConfig/service", group: "admissionregistration.k8s.io", kind: "ValidatingWebhookConfiguration"
+        ),
+        FieldSpec(
+          "webhooks/clientConfig/service", group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration"),
       ]),
     Entry(
       target: GVK(group: "rbac.authorization.k8s.io", version: "", kind: "Role"),
       referrers: [
-        FieldSpec("roleRef/name", group: "rbac.authorization.k8s.io", kind: "RoleBinding"),
+        FieldSpec("roleRef/name", group: "rbac.authorization.k8s.io", kind: "RoleBinding")
       ]),
     Entry(
       target: GVK(group: "rbac.authorization.k8s.io", version: "", kind: "ClusterRole"),
@@ -224,7 +235,7 @@ public enum NameReferenceSpecs {
     Entry(
       target: GVK(group: "networking.k8s.io/v1", version: "v1", kind: "IngressClass"),
       referrers: [
-        FieldSpec("spec/ingressClassName", kind: "Ingress"),
+        FieldSpec("spec/ingressClassName", kind: "Ingress")
       ]),
   ]
 }

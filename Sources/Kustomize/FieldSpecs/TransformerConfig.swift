@@ -69,7 +69,9 @@ public struct TransformerConfig: Sendable {
       .init(section.name) { config, value, _ throws(Diagnostic) in
         for item in try NodeDecoding.list(value, field: section.name) {
           let spec = try FieldSpec.decode(item)
-          if section.keepsMetadataName || spec.path != ["metadata", "name"] { config[keyPath: section.specs].append(spec) }
+          if section.keepsMetadataName || spec.path != ["metadata", "name"] {
+            config[keyPath: section.specs].append(spec)
+          }
         }
       }
     } + [
@@ -96,13 +98,19 @@ public struct TransformerConfig: Sendable {
   static let nameReferenceEntry = FieldTable<NameReferenceSpecs.Entry>(
     "nameReference",
     [
-      .init("group") { entry, value, _ throws(Diagnostic) in entry.target.group = try NodeDecoding.optionalString(value, field: "group") ?? "" },
+      .init("group") { entry, value, _ throws(Diagnostic) in
+        entry.target.group = try NodeDecoding.optionalString(value, field: "group") ?? ""
+      },
       .init("version") { entry, value, _ throws(Diagnostic) in
         entry.target.version = try NodeDecoding.optionalString(value, field: "version") ?? ""
       },
-      .init("kind") { entry, value, _ throws(Diagnostic) in entry.target.kind = try NodeDecoding.optionalString(value, field: "kind") ?? "" },
+      .init("kind") { entry, value, _ throws(Diagnostic) in
+        entry.target.kind = try NodeDecoding.optionalString(value, field: "kind") ?? ""
+      },
       .init("fieldSpecs") { entry, value, _ throws(Diagnostic) in
-        for item in try NodeDecoding.list(value, field: "fieldSpecs") { entry.referrers.append(try FieldSpec.decode(item)) }
+        for item in try NodeDecoding.list(value, field: "fieldSpecs") {
+          entry.referrers.append(try FieldSpec.decode(item))
+        }
       },
     ])
 

@@ -48,8 +48,10 @@ struct KeyValueLoader {
     let utf8 = key.utf8
     guard !utf8.isEmpty, utf8.count <= 253, key != ".", key != ".." else { return false }
     return utf8.allSatisfy { byte in
-      (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+      (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+        || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+        || byte == UInt8(ascii: "_")
         || byte == UInt8(ascii: ".")
     }
   }
@@ -125,7 +127,10 @@ struct KeyValueLoader {
         key = content
         value = ""
         warnings.append(
-          .warning(mark, "line \(lineNumber) of env file '\(env.value)' has no '=': the whole line becomes a key with an empty value (mrgen never reads its environment)"))
+          .warning(
+            mark,
+            "line \(lineNumber) of env file '\(env.value)' has no '=': the whole line becomes a key with an empty value (mrgen never reads its environment)"
+          ))
       }
       if key.isEmpty { continue }
       pairs.append(Pair(key: String(key), value: Array(value.utf8), mark: mark))

@@ -23,12 +23,14 @@ struct KustomizationDecoder {
     [
       Row("apiVersion") { _, value, _ throws(Diagnostic) in
         let apiVersion = try NodeDecoding.optionalString(value, field: "apiVersion") ?? ""
-        guard apiVersion.isEmpty || apiVersion == "kustomize.config.k8s.io/v1beta1"
-          || apiVersion == "kustomize.config.k8s.io/v1alpha1"
+        guard
+          apiVersion.isEmpty || apiVersion == "kustomize.config.k8s.io/v1beta1"
+            || apiVersion == "kustomize.config.k8s.io/v1alpha1"
         else {
           throw Diagnostic(
             value.mark,
-            "apiVersion '\(apiVersion)' is not a kustomization's: use kustomize.config.k8s.io/v1beta1 (or v1alpha1 for a Component)")
+            "apiVersion '\(apiVersion)' is not a kustomization's: use kustomize.config.k8s.io/v1beta1 (or v1alpha1 for a Component)"
+          )
         }
       },
       Row("kind") { decoder, value, _ throws(Diagnostic) in
@@ -64,10 +66,12 @@ struct KustomizationDecoder {
       },
       Row("commonLabels") { decoder, value, key throws(Diagnostic) in
         decoder.deprecated(key, "use 'labels' (with includeSelectors: true for the same effect)")
-        decoder.result.commonLabels = Located(try NodeDecoding.stringPairs(value, field: "commonLabels"), mark: value.mark)
+        decoder.result.commonLabels = Located(
+          try NodeDecoding.stringPairs(value, field: "commonLabels"), mark: value.mark)
       },
       Row("commonAnnotations") { decoder, value, _ throws(Diagnostic) in
-        decoder.result.commonAnnotations = Located(try NodeDecoding.stringPairs(value, field: "commonAnnotations"), mark: value.mark)
+        decoder.result.commonAnnotations = Located(
+          try NodeDecoding.stringPairs(value, field: "commonAnnotations"), mark: value.mark)
       },
       Row("labels") { decoder, value, _ throws(Diagnostic) in
         decoder.result.labels += try NodeDecoding.items(value, field: "labels", table: KustomizationDecoder.label) {
@@ -86,7 +90,8 @@ struct KustomizationDecoder {
         }
       },
       Row("replicas") { decoder, value, _ throws(Diagnostic) in
-        decoder.result.replicas += try NodeDecoding.items(value, field: "replicas", table: KustomizationDecoder.replica) {
+        decoder.result.replicas += try NodeDecoding.items(value, field: "replicas", table: KustomizationDecoder.replica)
+        {
           Kustomization.Replica(name: "", count: 0, mark: $0)
         }
       },
@@ -95,12 +100,14 @@ struct KustomizationDecoder {
       },
       Row("configMapGenerator") { decoder, value, _ throws(Diagnostic) in
         for item in try NodeDecoding.list(value, field: "configMapGenerator") {
-          decoder.result.configMapGenerator.append(try KustomizationDecoder.decodeGenerator(item, field: "configMapGenerator", secret: false))
+          decoder.result.configMapGenerator.append(
+            try KustomizationDecoder.decodeGenerator(item, field: "configMapGenerator", secret: false))
         }
       },
       Row("secretGenerator") { decoder, value, _ throws(Diagnostic) in
         for item in try NodeDecoding.list(value, field: "secretGenerator") {
-          decoder.result.secretGenerator.append(try KustomizationDecoder.decodeGenerator(item, field: "secretGenerator", secret: true))
+          decoder.result.secretGenerator.append(
+            try KustomizationDecoder.decodeGenerator(item, field: "secretGenerator", secret: true))
         }
       },
       Row("generatorOptions") { decoder, value, _ throws(Diagnostic) in
@@ -126,7 +133,8 @@ struct KustomizationDecoder {
         for item in try NodeDecoding.list(value, field: "replacements") {
           if let map = item.mapping, let path = map["path"] {
             try NodeDecoding.checkKeys(map, allowed: ["path"], in: "a replacement given by path")
-            decoder.result.replacements.append(.path(Located(try NodeDecoding.string(path, field: "path"), mark: path.mark)))
+            decoder.result.replacements.append(
+              .path(Located(try NodeDecoding.string(path, field: "path"), mark: path.mark)))
           } else {
             decoder.result.replacements.append(.inline(try Replacement.decode(item, field: "replacements")))
           }
@@ -150,14 +158,18 @@ struct KustomizationDecoder {
         if let path = NodeDecoding.field(map, "path") {
           decoder.result.openapi = .path(Located(try NodeDecoding.string(path, field: "openapi.path"), mark: path.mark))
         } else if let version = NodeDecoding.field(map, "version") {
-          decoder.result.openapi = .version(Located(try NodeDecoding.string(version, field: "openapi.version"), mark: version.mark))
+          decoder.result.openapi = .version(
+            Located(try NodeDecoding.string(version, field: "openapi.version"), mark: version.mark))
         }
       },
       // Fields that run code or reach the network, which mrgen never does; empty, they are ignored.
-      rejected("helmCharts", "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
-      rejected("helmGlobals", "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
       rejected(
-        "helmChartInflationGenerator", "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
+        "helmCharts", "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
+      rejected(
+        "helmGlobals", "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
+      rejected(
+        "helmChartInflationGenerator",
+        "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
       rejected("generators", "generator plugins are not supported"),
       rejected("transformers", "transformer plugins are not supported"),
       rejected("validators", "validator plugins are not supported"),
@@ -215,7 +227,9 @@ struct KustomizationDecoder {
   static let label = FieldTable<Kustomization.Label>(
     "labels",
     [
-      .init("pairs") { label, value, _ throws(Diagnostic) in label.pairs = try NodeDecoding.stringPairs(value, field: "labels.pairs") },
+      .init("pairs") { label, value, _ throws(Diagnostic) in
+        label.pairs = try NodeDecoding.stringPairs(value, field: "labels.pairs")
+      },
       .init("includeSelectors") { label, value, _ throws(Diagnostic) in
         label.includeSelectors = try NodeDecoding.bool(value, field: "includeSelectors")
       },
@@ -223,7 +237,9 @@ struct KustomizationDecoder {
         label.includeTemplates = try NodeDecoding.bool(value, field: "includeTemplates")
       },
       .init("fields") { label, value, _ throws(Diagnostic) in
-        for item in try NodeDecoding.list(value, field: "labels.fields") { label.fields.append(try FieldSpec.decode(item)) }
+        for item in try NodeDecoding.list(value, field: "labels.fields") {
+          label.fields.append(try FieldSpec.decode(item))
+        }
       },
     ])
 
@@ -231,10 +247,18 @@ struct KustomizationDecoder {
   static let image = FieldTable<Kustomization.Image>(
     "images",
     [
-      .init("name") { image, value, _ throws(Diagnostic) in image.name = try NodeDecoding.optionalString(value, field: "images.name") ?? "" },
-      .init("newName") { image, value, _ throws(Diagnostic) in image.newName = try NodeDecoding.optionalString(value, field: "images.newName") },
-      .init("newTag") { image, value, _ throws(Diagnostic) in image.newTag = try NodeDecoding.optionalString(value, field: "images.newTag") },
-      .init("digest") { image, value, _ throws(Diagnostic) in image.digest = try NodeDecoding.optionalString(value, field: "images.digest") },
+      .init("name") { image, value, _ throws(Diagnostic) in
+        image.name = try NodeDecoding.optionalString(value, field: "images.name") ?? ""
+      },
+      .init("newName") { image, value, _ throws(Diagnostic) in
+        image.newName = try NodeDecoding.optionalString(value, field: "images.newName")
+      },
+      .init("newTag") { image, value, _ throws(Diagnostic) in
+        image.newTag = try NodeDecoding.optionalString(value, field: "images.newTag")
+      },
+      .init("digest") { image, value, _ throws(Diagnostic) in
+        image.digest = try NodeDecoding.optionalString(value, field: "images.digest")
+      },
     ])
 
   /// One entry of `replicas:`.
@@ -250,7 +274,8 @@ struct KustomizationDecoder {
     ])
 
   /// One entry of `configMapGenerator:`; a `secretGenerator:` entry also takes `type`.
-  static let configMapGenerator = FieldTable<Kustomization.Generator>("configMapGenerator", generatorRows(field: "configMapGenerator"))
+  static let configMapGenerator = FieldTable<Kustomization.Generator>(
+    "configMapGenerator", generatorRows(field: "configMapGenerator"))
   static let secretGenerator = FieldTable<Kustomization.Generator>(
     "secretGenerator",
     generatorRows(field: "secretGenerator") + [
@@ -303,7 +328,8 @@ struct KustomizationDecoder {
 
   static func decodeGenerator(_ node: Node, field: String, secret: Bool) throws(Diagnostic) -> Kustomization.Generator {
     let table = secret ? secretGenerator : configMapGenerator
-    guard let generator = try table.decode(node, field: field, into: Kustomization.Generator(name: "", mark: node.mark)) else {
+    guard let generator = try table.decode(node, field: field, into: Kustomization.Generator(name: "", mark: node.mark))
+    else {
       throw NodeDecoding.mismatch(field, node, expected: "a map")
     }
     if generator.name.isEmpty {
@@ -372,7 +398,8 @@ struct KustomizationDecoder {
     let hasPatch = !(patch.patch?.value.isEmpty ?? true)
     let hasPath = !(patch.path?.value.isEmpty ?? true)
     if hasPatch == hasPath {
-      throw Diagnostic(node.mark, hasPatch ? "a patch may give 'patch' or 'path', not both" : "a patch needs 'patch' or 'path'")
+      throw Diagnostic(
+        node.mark, hasPatch ? "a patch may give 'patch' or 'path', not both" : "a patch needs 'patch' or 'path'")
     }
     return patch
   }
@@ -407,7 +434,9 @@ struct KustomizationDecoder {
     ])
 
   static func decodeSortOptions(_ node: Node) throws(Diagnostic) -> Kustomization.SortOptions? {
-    guard let options = try sortOptions.decode(node, field: "sortOptions", into: Kustomization.SortOptions(order: .legacy, mark: node.mark))
+    guard
+      let options = try sortOptions.decode(
+        node, field: "sortOptions", into: Kustomization.SortOptions(order: .legacy, mark: node.mark))
     else { return nil }
     if !options.orderGiven {
       throw Diagnostic(node.mark, "sortOptions needs an 'order' (legacy or fifo)")
@@ -425,7 +454,8 @@ struct KustomizationDecoder {
     root.entries.allSatisfy { entry in
       if entry.key.value == "apiVersion" || entry.key.value == "kind" { return true }
       guard case .scalar(let scalar) = entry.value else { return false }
-      return scalar.kind == .null || scalar.value.isEmpty || (scalar.kind == .bool && scalar.value.lowercased() == "false")
+      return scalar.kind == .null || scalar.value.isEmpty
+        || (scalar.kind == .bool && scalar.value.lowercased() == "false")
         || (scalar.kind == .int && Int(scalar.value) == 0)
     }
   }

@@ -91,7 +91,8 @@ public struct JSONPatch: Sendable {
       if scalar.style == .plain {
         let kind = ScalarResolver.resolveYAML11(scalar.value)
         if kind == .bool {
-          scalar = Scalar(ScalarResolver.yaml11BoolValue(scalar.value) ? "true" : "false", kind: .bool, mark: scalar.mark)
+          scalar = Scalar(
+            ScalarResolver.yaml11BoolValue(scalar.value) ? "true" : "false", kind: .bool, mark: scalar.mark)
         } else {
           scalar.kind = kind == .timestamp ? .string : kind
         }
@@ -100,7 +101,8 @@ public struct JSONPatch: Sendable {
     case .sequence(let sequence):
       return .sequence(SequenceNode(sequence.items.map(yaml11), mark: sequence.mark))
     case .mapping(let mapping):
-      return .mapping(Mapping(mapping.entries.map { Mapping.Entry(key: $0.key, value: yaml11($0.value)) }, mark: mapping.mark))
+      return .mapping(
+        Mapping(mapping.entries.map { Mapping.Entry(key: $0.key, value: yaml11($0.value)) }, mark: mapping.mark))
     }
   }
 
@@ -110,24 +112,26 @@ public struct JSONPatch: Sendable {
   }
 
   private func apply(_ step: Step, to document: inout Node) throws(Diagnostic) {
+    // Decoding made sure that add, replace and test carry a value.
+    let value = step.value ?? .scalar(Scalar("", kind: .null))
     switch step.operation {
     case .add:
-      try add(step.value!.deepCopy(), at: step.path, in: &document, step: step)
+      try add(value.deepCopy(), at: step.path, in: &document, step: step)
     case .remove:
       _ = try remove(at: step.path, in: &document, step: step)
     case .replace:
       guard !step.path.isEmpty else {
-        document = step.value!.deepCopy()
+        document = value.deepCopy()
         return
       }
       let (parent, token) = try parentAndToken(step.path, in: document, step: step)
       switch parent {
       case .mapping(let mapping):
         // kustomize's JSON patch library lets `replace` set a key that is missing, when its map exists.
-        mapping[token] = step.value!.deepCopy()
+        mapping[token] = value.deepCopy()
       case .sequence(let sequence):
         let index = try self.index(token, count: sequence.items.count, allowEnd: false, step: step)
-        sequence.items[index] = step.value!.deepCopy()
+        sequence.items[index] = value.deepCopy()
       case .scalar:
         throw failure(step, "replace: the parent is not a map or a list")
       }
@@ -138,8 +142,8 @@ public struct JSONPatch: Sendable {
       let value = try get(step.from, in: document, step: step)
       try add(value.deepCopy(), at: step.path, in: &document, step: step)
     case .test:
-      let value = try get(step.path, in: document, step: step)
-      guard JSONPatch.equal(value, step.value!) else {
+      let found = try get(step.path, in: document, step: step)
+      guard JSONPatch.equal(found, value) else {
         throw failure(step, "test failed: the value at '\(JSONPatch.text(step.path))' differs")
       }
     }
@@ -184,7 +188,7 @@ public struct JSONPatch: Sendable {
   }
 
   private func parentAndToken(_ path: [String], in document: Node, step: Step) throws(Diagnostic) -> (Node, String) {
-    (try get(Array(path.dropLast()), in: document, step: step), path.last!)
+    (try get(Array(path.dropLast()), in: document, step: step), path.last ?? "")
   }
 
   private func add(_ value: Node, at path: [String], in document: inout Node, step: Step) throws(Diagnostic) {

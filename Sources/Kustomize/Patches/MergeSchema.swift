@@ -19,7 +19,8 @@ enum MergeSchema {
     case .builtin(let type):
       guard let field = PatchSchema.types[type][name] else { return nil }
       return Field(
-        strategy: field.strategy, mergeKey: field.mergeKey, listKeys: field.listKeys, schema: field.type.map(MergeSchema.builtin))
+        strategy: field.strategy, mergeKey: field.mergeKey, listKeys: field.listKeys,
+        schema: field.type.map(MergeSchema.builtin))
     case .custom(let object, let document):
       guard let property = object["properties"]?.mapping?[name]?.mapping else { return nil }
       let mergeKey = property.string("x-kubernetes-patch-merge-key") ?? ""
@@ -55,7 +56,8 @@ public final class OpenAPIDocument: @unchecked Sendable {
       if other.isNull {
         definitions = Mapping(mark: root.mark)
       } else {
-        throw Diagnostic(other.mark, "the OpenAPI document's 'definitions' must be a map, not \(NodeDecoding.describe(other))")
+        throw Diagnostic(
+          other.mark, "the OpenAPI document's 'definitions' must be a map, not \(NodeDecoding.describe(other))")
       }
     }
   }
@@ -64,7 +66,9 @@ public final class OpenAPIDocument: @unchecked Sendable {
     for entry in definitions.entries {
       guard let kinds = entry.value.mapping?["x-kubernetes-group-version-kind"]?.sequence else { continue }
       for case .mapping(let kind) in kinds.items
-      where (kind.string("group") ?? "") == gvk.group && kind.string("version") == gvk.version && kind.string("kind") == gvk.kind {
+      where (kind.string("group") ?? "") == gvk.group && kind.string("version") == gvk.version
+        && kind.string("kind") == gvk.kind
+      {
         if let object = entry.value.mapping { return .custom(object: object, document: self) }
       }
     }

@@ -113,7 +113,10 @@ enum PatchSchema {
     // io.k8s.api.admissionregistration.v1.MutatingWebhook
     ["matchConditions": Field(type: nil, strategy: "merge", mergeKey: "name")],
     // io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "webhooks": Field(type: 0, strategy: "merge", mergeKey: "name")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""),
+      "webhooks": Field(type: 0, strategy: "merge", mergeKey: "name"),
+    ],
     // io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList
     ["items": Field(type: 1, strategy: "", mergeKey: "")],
     // io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy
@@ -125,11 +128,17 @@ enum PatchSchema {
     // io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList
     ["items": Field(type: 3, strategy: "", mergeKey: "")],
     // io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec
-    ["matchConditions": Field(type: nil, strategy: "merge", mergeKey: "name"), "variables": Field(type: nil, strategy: "merge", mergeKey: "name")],
+    [
+      "matchConditions": Field(type: nil, strategy: "merge", mergeKey: "name"),
+      "variables": Field(type: nil, strategy: "merge", mergeKey: "name"),
+    ],
     // io.k8s.api.admissionregistration.v1.ValidatingWebhook
     ["matchConditions": Field(type: nil, strategy: "merge", mergeKey: "name")],
     // io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "webhooks": Field(type: 8, strategy: "merge", mergeKey: "name")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""),
+      "webhooks": Field(type: 8, strategy: "merge", mergeKey: "name"),
+    ],
     // io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList
     ["items": Field(type: 9, strategy: "", mergeKey: "")],
     // io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy
@@ -151,7 +160,10 @@ enum PatchSchema {
     // io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList
     ["items": Field(type: 16, strategy: "", mergeKey: "")],
     // io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec
-    ["matchConditions": Field(type: nil, strategy: "merge", mergeKey: "name"), "variables": Field(type: nil, strategy: "merge", mergeKey: "name")],
+    [
+      "matchConditions": Field(type: nil, strategy: "merge", mergeKey: "name"),
+      "variables": Field(type: nil, strategy: "merge", mergeKey: "name"),
+    ],
     // io.k8s.api.apiserverinternal.v1alpha1.StorageVersion
     ["metadata": Field(type: 223, strategy: "", mergeKey: "")],
     // io.k8s.api.apiserverinternal.v1alpha1.StorageVersionList
@@ -161,7 +173,10 @@ enum PatchSchema {
     // io.k8s.api.apps.v1.ControllerRevisionList
     ["items": Field(type: 23, strategy: "", mergeKey: "")],
     // io.k8s.api.apps.v1.DaemonSet
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 27, strategy: "", mergeKey: ""), "status": Field(type: 28, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 27, strategy: "", mergeKey: ""),
+      "status": Field(type: 28, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.apps.v1.DaemonSetList
     ["items": Field(type: 25, strategy: "", mergeKey: "")],
     // io.k8s.api.apps.v1.DaemonSetSpec
@@ -169,15 +184,24 @@ enum PatchSchema {
     // io.k8s.api.apps.v1.DaemonSetStatus
     ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type")],
     // io.k8s.api.apps.v1.Deployment
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 31, strategy: "", mergeKey: ""), "status": Field(type: 32, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 31, strategy: "", mergeKey: ""),
+      "status": Field(type: 32, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.apps.v1.DeploymentList
     ["items": Field(type: 29, strategy: "", mergeKey: "")],
     // io.k8s.api.apps.v1.DeploymentSpec
-    ["strategy": Field(type: nil, strategy: "retainKeys", mergeKey: ""), "template": Field(type: 108, strategy: "", mergeKey: "")],
+    [
+      "strategy": Field(type: nil, strategy: "retainKeys", mergeKey: ""),
+      "template": Field(type: 108, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.apps.v1.DeploymentStatus
     ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type")],
     // io.k8s.api.apps.v1.ReplicaSet
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 35, strategy: "", mergeKey: ""), "status": Field(type: 36, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 35, strategy: "", mergeKey: ""),
+      "status": Field(type: 36, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.apps.v1.ReplicaSetList
     ["items": Field(type: 33, strategy: "", mergeKey: "")],
     // io.k8s.api.apps.v1.ReplicaSetSpec
@@ -185,11 +209,17 @@ enum PatchSchema {
     // io.k8s.api.apps.v1.ReplicaSetStatus
     ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type")],
     // io.k8s.api.apps.v1.StatefulSet
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 39, strategy: "", mergeKey: ""), "status": Field(type: 40, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 39, strategy: "", mergeKey: ""),
+      "status": Field(type: 40, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.apps.v1.StatefulSetList
     ["items": Field(type: 37, strategy: "", mergeKey: "")],
     // io.k8s.api.apps.v1.StatefulSetSpec
-    ["template": Field(type: 108, strategy: "", mergeKey: ""), "volumeClaimTemplates": Field(type: 97, strategy: "", mergeKey: "")],
+    [
+      "template": Field(type: 108, strategy: "", mergeKey: ""),
+      "volumeClaimTemplates": Field(type: 97, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.apps.v1.StatefulSetStatus
     ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type")],
     // io.k8s.api.authentication.v1.SelfSubjectReview
@@ -225,7 +255,10 @@ enum PatchSchema {
     // io.k8s.api.batch.v1.CronJobSpec
     ["jobTemplate": Field(type: 61, strategy: "", mergeKey: "")],
     // io.k8s.api.batch.v1.Job
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 59, strategy: "", mergeKey: ""), "status": Field(type: 60, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 59, strategy: "", mergeKey: ""),
+      "status": Field(type: 60, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.batch.v1.JobList
     ["items": Field(type: 57, strategy: "", mergeKey: "")],
     // io.k8s.api.batch.v1.JobSpec
@@ -261,7 +294,10 @@ enum PatchSchema {
     // io.k8s.api.core.v1.Binding
     ["metadata": Field(type: 223, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.ComponentStatus
-    ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type"), "metadata": Field(type: 223, strategy: "", mergeKey: "")],
+    [
+      "conditions": Field(type: nil, strategy: "merge", mergeKey: "type"),
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.core.v1.ComponentStatusList
     ["items": Field(type: 75, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.ConfigMap
@@ -269,15 +305,28 @@ enum PatchSchema {
     // io.k8s.api.core.v1.ConfigMapList
     ["items": Field(type: 77, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.Container
-    ["env": Field(type: nil, strategy: "merge", mergeKey: "name"), "ports": Field(type: nil, strategy: "merge", mergeKey: "containerPort", listKeys: ["containerPort", "protocol"]), "volumeDevices": Field(type: nil, strategy: "merge", mergeKey: "devicePath"), "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath")],
+    [
+      "env": Field(type: nil, strategy: "merge", mergeKey: "name"),
+      "ports": Field(type: nil, strategy: "merge", mergeKey: "containerPort", listKeys: ["containerPort", "protocol"]),
+      "volumeDevices": Field(type: nil, strategy: "merge", mergeKey: "devicePath"),
+      "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath"),
+    ],
     // io.k8s.api.core.v1.ContainerStatus
-    ["allocatedResourcesStatus": Field(type: nil, strategy: "merge", mergeKey: "name"), "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath")],
+    [
+      "allocatedResourcesStatus": Field(type: nil, strategy: "merge", mergeKey: "name"),
+      "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath"),
+    ],
     // io.k8s.api.core.v1.Endpoints
     ["metadata": Field(type: 223, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.EndpointsList
     ["items": Field(type: 81, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.EphemeralContainer
-    ["env": Field(type: nil, strategy: "merge", mergeKey: "name"), "ports": Field(type: nil, strategy: "merge", mergeKey: "containerPort", listKeys: ["containerPort", "protocol"]), "volumeDevices": Field(type: nil, strategy: "merge", mergeKey: "devicePath"), "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath")],
+    [
+      "env": Field(type: nil, strategy: "merge", mergeKey: "name"),
+      "ports": Field(type: nil, strategy: "merge", mergeKey: "containerPort", listKeys: ["containerPort", "protocol"]),
+      "volumeDevices": Field(type: nil, strategy: "merge", mergeKey: "devicePath"),
+      "volumeMounts": Field(type: nil, strategy: "merge", mergeKey: "mountPath"),
+    ],
     // io.k8s.api.core.v1.EphemeralVolumeSource
     ["volumeClaimTemplate": Field(type: 100, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.Event
@@ -295,13 +344,19 @@ enum PatchSchema {
     // io.k8s.api.core.v1.NamespaceStatus
     ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type")],
     // io.k8s.api.core.v1.Node
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 94, strategy: "", mergeKey: ""), "status": Field(type: 95, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 94, strategy: "", mergeKey: ""),
+      "status": Field(type: 95, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.core.v1.NodeList
     ["items": Field(type: 92, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.NodeSpec
     ["podCIDRs": Field(type: nil, strategy: "merge", mergeKey: "")],
     // io.k8s.api.core.v1.NodeStatus
-    ["addresses": Field(type: nil, strategy: "merge", mergeKey: "type"), "conditions": Field(type: nil, strategy: "merge", mergeKey: "type")],
+    [
+      "addresses": Field(type: nil, strategy: "merge", mergeKey: "type"),
+      "conditions": Field(type: nil, strategy: "merge", mergeKey: "type"),
+    ],
     // io.k8s.api.core.v1.PersistentVolume
     ["metadata": Field(type: 223, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.PersistentVolumeClaim
@@ -315,21 +370,49 @@ enum PatchSchema {
     // io.k8s.api.core.v1.PersistentVolumeList
     ["items": Field(type: 96, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.Pod
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 104, strategy: "", mergeKey: ""), "status": Field(type: 105, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 104, strategy: "", mergeKey: ""),
+      "status": Field(type: 105, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.core.v1.PodList
     ["items": Field(type: 102, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.PodSpec
-    ["containers": Field(type: 79, strategy: "merge", mergeKey: "name"), "ephemeralContainers": Field(type: 83, strategy: "merge", mergeKey: "name"), "hostAliases": Field(type: nil, strategy: "merge", mergeKey: "ip"), "imagePullSecrets": Field(type: nil, strategy: "merge", mergeKey: "name"), "initContainers": Field(type: 79, strategy: "merge", mergeKey: "name"), "resourceClaims": Field(type: nil, strategy: "merge,retainKeys", mergeKey: "name"), "schedulingGates": Field(type: nil, strategy: "merge", mergeKey: "name"), "topologySpreadConstraints": Field(type: nil, strategy: "merge", mergeKey: "topologyKey", listKeys: ["topologyKey", "whenUnsatisfiable"]), "volumes": Field(type: 123, strategy: "merge,retainKeys", mergeKey: "name")],
+    [
+      "containers": Field(type: 79, strategy: "merge", mergeKey: "name"),
+      "ephemeralContainers": Field(type: 83, strategy: "merge", mergeKey: "name"),
+      "hostAliases": Field(type: nil, strategy: "merge", mergeKey: "ip"),
+      "imagePullSecrets": Field(type: nil, strategy: "merge", mergeKey: "name"),
+      "initContainers": Field(type: 79, strategy: "merge", mergeKey: "name"),
+      "resourceClaims": Field(type: nil, strategy: "merge,retainKeys", mergeKey: "name"),
+      "schedulingGates": Field(type: nil, strategy: "merge", mergeKey: "name"),
+      "topologySpreadConstraints": Field(
+        type: nil, strategy: "merge", mergeKey: "topologyKey", listKeys: ["topologyKey", "whenUnsatisfiable"]),
+      "volumes": Field(type: 123, strategy: "merge,retainKeys", mergeKey: "name"),
+    ],
     // io.k8s.api.core.v1.PodStatus
-    ["conditions": Field(type: nil, strategy: "merge", mergeKey: "type"), "containerStatuses": Field(type: 80, strategy: "", mergeKey: ""), "ephemeralContainerStatuses": Field(type: 80, strategy: "", mergeKey: ""), "hostIPs": Field(type: nil, strategy: "merge", mergeKey: "ip"), "initContainerStatuses": Field(type: 80, strategy: "", mergeKey: ""), "podIPs": Field(type: nil, strategy: "merge", mergeKey: "ip"), "resourceClaimStatuses": Field(type: nil, strategy: "merge,retainKeys", mergeKey: "name")],
+    [
+      "conditions": Field(type: nil, strategy: "merge", mergeKey: "type"),
+      "containerStatuses": Field(type: 80, strategy: "", mergeKey: ""),
+      "ephemeralContainerStatuses": Field(type: 80, strategy: "", mergeKey: ""),
+      "hostIPs": Field(type: nil, strategy: "merge", mergeKey: "ip"),
+      "initContainerStatuses": Field(type: 80, strategy: "", mergeKey: ""),
+      "podIPs": Field(type: nil, strategy: "merge", mergeKey: "ip"),
+      "resourceClaimStatuses": Field(type: nil, strategy: "merge,retainKeys", mergeKey: "name"),
+    ],
     // io.k8s.api.core.v1.PodTemplate
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "template": Field(type: 108, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""),
+      "template": Field(type: 108, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.core.v1.PodTemplateList
     ["items": Field(type: 106, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.PodTemplateSpec
     ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 104, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.ReplicationController
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 111, strategy: "", mergeKey: ""), "status": Field(type: 112, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 111, strategy: "", mergeKey: ""),
+      "status": Field(type: 112, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.core.v1.ReplicationControllerList
     ["items": Field(type: 109, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.ReplicationControllerSpec
@@ -345,9 +428,15 @@ enum PatchSchema {
     // io.k8s.api.core.v1.SecretList
     ["items": Field(type: 115, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.Service
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 121, strategy: "", mergeKey: ""), "status": Field(type: 122, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 121, strategy: "", mergeKey: ""),
+      "status": Field(type: 122, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.core.v1.ServiceAccount
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "secrets": Field(type: nil, strategy: "merge", mergeKey: "name")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""),
+      "secrets": Field(type: nil, strategy: "merge", mergeKey: "name"),
+    ],
     // io.k8s.api.core.v1.ServiceAccountList
     ["items": Field(type: 118, strategy: "", mergeKey: "")],
     // io.k8s.api.core.v1.ServiceList
@@ -417,7 +506,10 @@ enum PatchSchema {
     // io.k8s.api.policy.v1.Eviction
     ["metadata": Field(type: 223, strategy: "", mergeKey: "")],
     // io.k8s.api.policy.v1.PodDisruptionBudget
-    ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 155, strategy: "", mergeKey: ""), "status": Field(type: 156, strategy: "", mergeKey: "")],
+    [
+      "metadata": Field(type: 223, strategy: "", mergeKey: ""), "spec": Field(type: 155, strategy: "", mergeKey: ""),
+      "status": Field(type: 156, strategy: "", mergeKey: ""),
+    ],
     // io.k8s.api.policy.v1.PodDisruptionBudgetList
     ["items": Field(type: 153, strategy: "", mergeKey: "")],
     // io.k8s.api.policy.v1.PodDisruptionBudgetSpec
@@ -555,9 +647,16 @@ enum PatchSchema {
     // io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation
     ["openAPIV3Schema": Field(type: 222, strategy: "", mergeKey: "")],
     // io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps
-    ["allOf": Field(type: 222, strategy: "", mergeKey: ""), "anyOf": Field(type: 222, strategy: "", mergeKey: ""), "not": Field(type: 222, strategy: "", mergeKey: ""), "oneOf": Field(type: 222, strategy: "", mergeKey: ""), "x-kubernetes-validations": Field(type: nil, strategy: "merge", mergeKey: "rule")],
+    [
+      "allOf": Field(type: 222, strategy: "", mergeKey: ""), "anyOf": Field(type: 222, strategy: "", mergeKey: ""),
+      "not": Field(type: 222, strategy: "", mergeKey: ""), "oneOf": Field(type: 222, strategy: "", mergeKey: ""),
+      "x-kubernetes-validations": Field(type: nil, strategy: "merge", mergeKey: "rule"),
+    ],
     // io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta
-    ["finalizers": Field(type: nil, strategy: "merge", mergeKey: ""), "ownerReferences": Field(type: nil, strategy: "merge", mergeKey: "uid")],
+    [
+      "finalizers": Field(type: nil, strategy: "merge", mergeKey: ""),
+      "ownerReferences": Field(type: nil, strategy: "merge", mergeKey: "uid"),
+    ],
     // io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService
     ["metadata": Field(type: 223, strategy: "", mergeKey: ""), "status": Field(type: 226, strategy: "", mergeKey: "")],
     // io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList

@@ -22,7 +22,10 @@ public struct PatchTransformer: BuiltinTransformer {
   let openAPI: OpenAPIDocument?
   let entryMark: Mark
 
-  init(content: Content, target: Selector?, allowNameChange: Bool, allowKindChange: Bool, openAPI: OpenAPIDocument?, mark: Mark) {
+  init(
+    content: Content, target: Selector?, allowNameChange: Bool, allowKindChange: Bool, openAPI: OpenAPIDocument?,
+    mark: Mark
+  ) {
     self.content = content
     self.target = target
     self.allowNameChange = allowNameChange
@@ -48,7 +51,8 @@ public struct PatchTransformer: BuiltinTransformer {
     var patches: [Mapping] = []
     for document in present {
       guard case .mapping(let patch) = document else {
-        throw Diagnostic(document.mark, "a patch must be a strategic merge patch (a map) or a JSON patch (a list of operations)")
+        throw Diagnostic(
+          document.mark, "a patch must be a strategic merge patch (a map) or a JSON patch (a list of operations)")
       }
       if patch.entries.isEmpty { continue }
       guard patch["kind"]?.scalar != nil, patch["metadata"]?.mapping?["name"]?.scalar != nil else {
@@ -90,7 +94,9 @@ public struct PatchTransformer: BuiltinTransformer {
   /// The one resource a patch without a target names, by any id it has had.
   static func target(of patch: Mapping, in resources: ResourceMap) throws(Diagnostic) -> Resource {
     let id = Resource(object: patch, source: patch.mark).id
-    let matches = resources.resources(named: id.name) { $0.gvk == id.gvk && $0.name == id.name && $0.isNamespaceEqual(id) }
+    let matches = resources.resources(named: id.name) {
+      $0.gvk == id.gvk && $0.name == id.name && $0.isNamespaceEqual(id)
+    }
     guard matches.count == 1 else {
       let problem = matches.isEmpty ? "no resource matches" : "several resources match"
       throw Diagnostic(patch.mark, "\(problem) the strategic merge patch for \(id)")
@@ -98,7 +104,8 @@ public struct PatchTransformer: BuiltinTransformer {
     return matches[0]
   }
 
-  func applyStrategicMerge(_ patch: Mapping, to resource: Resource, in resources: inout ResourceMap) throws(Diagnostic) {
+  func applyStrategicMerge(_ patch: Mapping, to resource: Resource, in resources: inout ResourceMap) throws(Diagnostic)
+  {
     let (name, namespace, kind) = (resource.name, resource.namespace, resource.gvk.kind)
     // The target keeps its apiVersion whatever the patch says, even where the
     // options let the kind change (as the reference does).
@@ -158,7 +165,8 @@ public struct StrategicMergeFilesTransformer: BuiltinTransformer {
   init(_ entries: [(entry: Located<String>, patches: [Mapping])], openAPI: OpenAPIDocument?) {
     patches = entries.map { entry, documents in
       PatchTransformer(
-        content: .strategicMerge(documents), target: nil, allowNameChange: false, allowKindChange: false, openAPI: openAPI,
+        content: .strategicMerge(documents), target: nil, allowNameChange: false, allowKindChange: false,
+        openAPI: openAPI,
         mark: entry.mark)
     }
   }

@@ -20,7 +20,8 @@ public struct Selector: Sendable {
   /// The fields of a target, each a string (null reads as empty).
   static func fields(in field: String) -> FieldTable<Selector> {
     let rows: [(String, @Sendable (inout Selector, String) -> Void)] = [
-      ("group", { $0.group = $1 }), ("version", { $0.version = $1 }), ("kind", { $0.kind = $1 }), ("name", { $0.name = $1 }),
+      ("group", { $0.group = $1 }), ("version", { $0.version = $1 }), ("kind", { $0.kind = $1 }),
+      ("name", { $0.name = $1 }),
       ("namespace", { $0.namespace = $1 }), ("labelSelector", { $0.labelSelector = $1 }),
       ("annotationSelector", { $0.annotationSelector = $1 }),
     ]

@@ -65,7 +65,9 @@ public struct StrategicMergePatch: Sendable {
       case .mapping(let child):
         dropEmptyValues(child, except: nil, schema: field?.schema)
       case .sequence(let list):
-        guard let field, field.strategy.split(separator: ",").contains("merge"), !field.mergeKey.isEmpty else { continue }
+        guard let field, field.strategy.split(separator: ",").contains("merge"), !field.mergeKey.isEmpty else {
+          continue
+        }
         for case .mapping(let item) in list.items {
           dropEmptyValues(item, except: nil, schema: field.schema)
         }
@@ -79,7 +81,9 @@ public struct StrategicMergePatch: Sendable {
     // As kustomize's merge walks both trees, a value may not change between scalar, map and list.
     if let dest, !dest.isNull, !patch.isNull, shape(of: dest) != shape(of: patch) {
       throw Diagnostic(
-        patch.mark, "wrong node kind: the resource has \(shape(of: dest)) here, the patch \(shape(of: patch)); a patch may not change a value's kind")
+        patch.mark,
+        "wrong node kind: the resource has \(shape(of: dest)) here, the patch \(shape(of: patch)); a patch may not change a value's kind"
+      )
     }
     switch patch {
     case .scalar(let scalar):
@@ -102,7 +106,9 @@ public struct StrategicMergePatch: Sendable {
     }
   }
 
-  static func mergeList(_ patch: SequenceNode, into dest: SequenceNode?, field: MergeSchema.Field?) throws(Diagnostic) -> SequenceNode {
+  static func mergeList(_ patch: SequenceNode, into dest: SequenceNode?, field: MergeSchema.Field?) throws(Diagnostic)
+    -> SequenceNode
+  {
     // `- $patch: replace` among the items replaces the whole list with the others.
     let replaces = patch.items.contains { item in
       if case .mapping(let map) = item, directive(of: map) == "replace" { return true }
@@ -163,7 +169,9 @@ public struct StrategicMergePatch: Sendable {
   /// matches on the keys it gives; items new to the list come first, then the
   /// resource's items in their order, merged. An item that matches several
   /// of the resource's items is dropped, as kustomize drops it.
-  static func mergeMultiKeyList(_ patch: SequenceNode, into dest: SequenceNode, field: MergeSchema.Field) throws(Diagnostic) -> SequenceNode {
+  static func mergeMultiKeyList(_ patch: SequenceNode, into dest: SequenceNode, field: MergeSchema.Field)
+    throws(Diagnostic) -> SequenceNode
+  {
     var merged = dest.items.map { Optional($0) }
     var added: [Node] = []
     for item in patch.items {
@@ -209,6 +217,9 @@ public struct StrategicMergePatch: Sendable {
 
 extension Mapping {
   func copyWithoutDirective() -> Mapping {
-    Mapping(entries.filter { $0.key.value != StrategicMergePatch.directive }.map { Mapping.Entry(key: $0.key, value: $0.value.deepCopy()) }, mark: mark)
+    Mapping(
+      entries.filter { $0.key.value != StrategicMergePatch.directive }.map {
+        Mapping.Entry(key: $0.key, value: $0.value.deepCopy())
+      }, mark: mark)
   }
 }

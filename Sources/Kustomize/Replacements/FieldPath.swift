@@ -128,7 +128,8 @@ struct FieldPath: Sendable, CustomStringConvertible {
       if index < list.items.count {
         next(.item(list, index))
       } else if create != nil, index == list.items.count {
-        list.items.append(isLast ? .scalar(Scalar("", kind: .null, mark: list.mark)) : .mapping(Mapping(mark: list.mark)))
+        list.items.append(
+          isLast ? .scalar(Scalar("", kind: .null, mark: list.mark)) : .mapping(Mapping(mark: list.mark)))
         next(.item(list, index))
       }
     case (.all, .sequence(let list)):

@@ -57,7 +57,9 @@ public struct Replacement: Sendable {
       throw Diagnostic(node.mark, "a replacement needs a 'source'")
     }
     var targets: [Target] = []
-    for item in try NodeDecoding.list(NodeDecoding.field(map, "targets") ?? .scalar(Scalar("", kind: .null)), field: "targets") {
+    for item in try NodeDecoding.list(
+      NodeDecoding.field(map, "targets") ?? .scalar(Scalar("", kind: .null)), field: "targets")
+    {
       targets.append(try decodeTarget(item))
     }
     return Replacement(source: try decodeSource(sourceNode), targets: targets, mark: node.mark)
@@ -104,7 +106,9 @@ public struct Replacement: Sendable {
       .init("index") { options, value, _ throws(Diagnostic) in
         options.index = value.isNull ? 0 : try NodeDecoding.int(value, field: "index")
       },
-      .init("create") { options, value, _ throws(Diagnostic) in options.create = try NodeDecoding.bool(value, field: "create") },
+      .init("create") { options, value, _ throws(Diagnostic) in
+        options.create = try NodeDecoding.bool(value, field: "create")
+      },
       .init("encoding") { _, value, key throws(Diagnostic) in
         if !value.isNull { throw Diagnostic(key.mark, "replacement option 'encoding' is not supported") }
       },
@@ -115,7 +119,10 @@ public struct Replacement: Sendable {
       throw NodeDecoding.mismatch("source", node, expected: "a map")
     }
     try NodeDecoding.checkKeys(map, allowed: Set(idFields + ["fieldPath", "options"]), in: "a replacement source")
-    let fieldPath = try NodeDecoding.field(map, "fieldPath").flatMap { (value) throws(Diagnostic) in try NodeDecoding.optionalString(value, field: "fieldPath") } ?? ""
+    let fieldPath =
+      try NodeDecoding.field(map, "fieldPath").flatMap { (value) throws(Diagnostic) in
+        try NodeDecoding.optionalString(value, field: "fieldPath")
+      } ?? ""
     return Source(
       selector: try decodeSelector(node, field: "source", allowLabels: false),
       fieldPath: fieldPath.isEmpty ? defaultFieldPath : fieldPath,
@@ -137,9 +144,13 @@ public struct Replacement: Sendable {
         reject.append(try decodeSelector(item, field: "reject", allowLabels: true))
       }
     }
-    var fieldPaths = try NodeDecoding.field(map, "fieldPaths").map { (value) throws(Diagnostic) in try NodeDecoding.stringList(value, field: "fieldPaths").map(\.value) } ?? []
+    var fieldPaths =
+      try NodeDecoding.field(map, "fieldPaths").map { (value) throws(Diagnostic) in
+        try NodeDecoding.stringList(value, field: "fieldPaths").map(\.value)
+      } ?? []
     if fieldPaths.isEmpty { fieldPaths = [defaultFieldPath] }
     return Target(
-      select: select, reject: reject, fieldPaths: fieldPaths, options: try decodeOptions(NodeDecoding.field(map, "options")), mark: node.mark)
+      select: select, reject: reject, fieldPaths: fieldPaths,
+      options: try decodeOptions(NodeDecoding.field(map, "options")), mark: node.mark)
   }
 }

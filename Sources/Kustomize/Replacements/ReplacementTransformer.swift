@@ -26,7 +26,10 @@ public struct ReplacementTransformer: BuiltinTransformer {
       let labels = try LabelSelector(select.labelSelector, mark: target.mark)
       let annotations = try LabelSelector(select.annotationSelector, mark: target.mark)
       let rejectLabels = try target.reject.map { (reject) throws(Diagnostic) in
-        (try LabelSelector(reject.labelSelector, mark: target.mark), try LabelSelector(reject.annotationSelector, mark: target.mark))
+        (
+          try LabelSelector(reject.labelSelector, mark: target.mark),
+          try LabelSelector(reject.annotationSelector, mark: target.mark)
+        )
       }
       for resource in resources.resources(named: select.name.isEmpty ? nil : select.name, where: select.selects) {
         let metadata = resource.metadata
@@ -35,12 +38,15 @@ public struct ReplacementTransformer: BuiltinTransformer {
         }
         let rejectedBySelector = zip(target.reject, rejectLabels).contains { reject, selectors in
           (!reject.labelSelector.isEmpty || !reject.annotationSelector.isEmpty)
-            && selectors.0.matches(metadata?["labels"]?.mapping) && selectors.1.matches(metadata?["annotations"]?.mapping)
+            && selectors.0.matches(metadata?["labels"]?.mapping)
+            && selectors.1.matches(metadata?["annotations"]?.mapping)
         }
         if rejectedBySelector { continue }
         let ids = resource.allIDs
         if target.reject.contains(where: { reject in reject.hasID && ids.contains(where: reject.selects) }) { continue }
-        try resources.update(resource) { (resource) throws(Diagnostic) in try copy(value, into: resource, target: target) }
+        try resources.update(resource) { (resource) throws(Diagnostic) in
+          try copy(value, into: resource, target: target)
+        }
       }
     }
   }
@@ -52,12 +58,15 @@ public struct ReplacementTransformer: BuiltinTransformer {
     guard matches.count == 1 else {
       throw Diagnostic(
         source.mark,
-        matches.isEmpty ? "the replacement source selects no resource" : "the replacement source selects several resources: "
-          + matches.map(\.id.description).joined(separator: ", "))
+        matches.isEmpty
+          ? "the replacement source selects no resource"
+          : "the replacement source selects several resources: "
+            + matches.map(\.id.description).joined(separator: ", "))
     }
     let path = FieldPath(source.fieldPath)
     guard let value = path.lookup(in: matches[0].object), !value.isEmptyValue else {
-      throw Diagnostic(source.mark, "fieldPath '\(source.fieldPath)' is missing in the replacement source \(matches[0].id)")
+      throw Diagnostic(
+        source.mark, "fieldPath '\(source.fieldPath)' is missing in the replacement source \(matches[0].id)")
     }
     guard !source.options.delimiter.isEmpty else { return value }
     guard case .scalar(var scalar) = value else {
@@ -65,7 +74,8 @@ public struct ReplacementTransformer: BuiltinTransformer {
     }
     let parts = scalar.value.components(separatedBy: source.options.delimiter)
     guard source.options.index >= 0, source.options.index < parts.count else {
-      throw Diagnostic(source.mark, "options.index \(source.options.index) is out of bounds: the value has \(parts.count) parts")
+      throw Diagnostic(
+        source.mark, "options.index \(source.options.index) is out of bounds: the value has \(parts.count) parts")
     }
     scalar.value = parts[source.options.index]
     scalar.kind = .string
@@ -89,10 +99,13 @@ public struct ReplacementTransformer: BuiltinTransformer {
   /// Scalars keep their type and take the text (so "3" lands in an integer
   /// field as 3); a created field reads its type from the text; maps and
   /// lists are copied whole.
-  func replaced(_ current: Node?, with value: Node, options: Replacement.Options, at mark: Mark) throws(Diagnostic) -> Node {
+  func replaced(_ current: Node?, with value: Node, options: Replacement.Options, at mark: Mark) throws(Diagnostic)
+    -> Node
+  {
     var value = value.deepCopy()
     if !options.delimiter.isEmpty {
-      guard case .scalar(let target) = current ?? .scalar(Scalar("", kind: .null)), case .scalar(var source) = value else {
+      guard case .scalar(let target) = current ?? .scalar(Scalar("", kind: .null)), case .scalar(var source) = value
+      else {
         throw Diagnostic(mark, "a delimiter can only be used with scalar values")
       }
       var parts = target.value.components(separatedBy: options.delimiter)

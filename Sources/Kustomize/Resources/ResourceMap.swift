@@ -148,7 +148,8 @@ public struct ResourceMap: Sendable {
       let old = matches[0]
       switch behavior {
       case .create:
-        throw Diagnostic(mark, "\(id.gvk.kind) '\(id.name)' already exists (from \(old.source)); use behavior 'merge' or 'replace'")
+        throw Diagnostic(
+          mark, "\(id.gvk.kind) '\(id.name)' already exists (from \(old.source)); use behavior 'merge' or 'replace'")
       case .merge:
         for field in ["data", "binaryData"] {
           guard let oldData = old.object[field]?.mapping else { continue }

@@ -235,7 +235,10 @@ struct ImageNameMatcher: @unchecked Sendable {
     }
     // Any non-ASCII character counts as one for `.`; compare on scalars when present.
     if literal.contains(UInt8(ascii: ".")) && bytes.contains(where: { $0 >= 0x80 }) {
-      return (try? Regex("^" + String(decoding: literal, as: UTF8.self) + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$").wholeMatch(in: image)) != nil
+      return
+        (try? Regex(
+          "^" + String(decoding: literal, as: UTF8.self) + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$"
+        ).wholeMatch(in: image)) != nil
     }
     bytes.removeFirst(literal.count)
     return ImageNameMatcher.isTagAndDigest(bytes[...])

@@ -102,7 +102,8 @@ private struct ReferenceUpdate {
       let subjectNamespaces = roleBindingSubjectNamespaces()
       reachable = reachable.filter { candidate in
         let id = candidate.id
-        return id.gvk.isClusterScoped || id.isNamespaceEqual(referrerID) || subjectNamespaces.contains(candidate.namespace)
+        return id.gvk.isClusterScoped || id.isNamespaceEqual(referrerID)
+          || subjectNamespaces.contains(candidate.namespace)
       }
     }
     guard let namespace else { return reachable }
@@ -126,7 +127,9 @@ private struct ReferenceUpdate {
 
   /// kustomize's sieve: previous name, target type, roleRef kind, namespace;
   /// then equal prefixes and suffixes; ambiguity is an error.
-  private func select(_ oldName: String, _ candidates: [Resource], mark: Mark, sameNamespace: Bool) throws(Diagnostic) -> Resource? {
+  private func select(_ oldName: String, _ candidates: [Resource], mark: Mark, sameNamespace: Bool) throws(Diagnostic)
+    -> Resource?
+  {
     let roleRefGVK = roleRefTarget()
     let referrerID = referrer.id
     var sieved = candidates.filter { candidate in

@@ -34,7 +34,8 @@ public struct NamespaceTransformer: BuiltinTransformer {
       try spec.visit(resource.object, creating: .scalar) { (parent, index) throws(Diagnostic) in
         let value = parent.entries[index].value
         guard case .scalar = value else {
-          throw Diagnostic(value.mark, "namespace field '\(spec.pathText)' must be a scalar, not \(NodeDecoding.describe(value))")
+          throw Diagnostic(
+            value.mark, "namespace field '\(spec.pathText)' must be a scalar, not \(NodeDecoding.describe(value))")
         }
         parent.entries[index].value = .scalar(.string(namespace))
       }

@@ -4,7 +4,9 @@ import YAML
 public struct PrefixSuffixTransformer: BuiltinTransformer {
   public static let kind = "PrefixSuffixTransformer"
   /// kustomize v5 records the two halves under their own names.
-  public var recordedKinds: [String] { (prefix.isEmpty ? [] : ["PrefixTransformer"]) + (suffix.isEmpty ? [] : ["SuffixTransformer"]) }
+  public var recordedKinds: [String] {
+    (prefix.isEmpty ? [] : ["PrefixTransformer"]) + (suffix.isEmpty ? [] : ["SuffixTransformer"])
+  }
   public var action: String { "adding the name prefix and suffix" }
   public var mark: Mark?
   public var prefix: String
@@ -15,7 +17,8 @@ public struct PrefixSuffixTransformer: BuiltinTransformer {
   public var suffixFields: [FieldSpec]
 
   public init(
-    prefix: String, suffix: String, skipped: [GVK] = DefaultFieldSpecs.prefixSuffixSkipped, prefixFields: [FieldSpec] = [],
+    prefix: String, suffix: String, skipped: [GVK] = DefaultFieldSpecs.prefixSuffixSkipped,
+    prefixFields: [FieldSpec] = [],
     suffixFields: [FieldSpec] = [], mark: Mark? = nil
   ) {
     self.mark = mark
@@ -35,7 +38,8 @@ public struct PrefixSuffixTransformer: BuiltinTransformer {
       resource.recordSuffix(suffix)
       try resources.update(resource, keepingPreviousID: true) { (resource) throws(Diagnostic) in
         resource.object.mapping(creating: "metadata").setString("name", prefix + resource.name + suffix)
-        for (specs, before, after) in [(prefixFields, prefix, ""), (suffixFields, "", suffix)] where !(before + after).isEmpty {
+        for (specs, before, after) in [(prefixFields, prefix, ""), (suffixFields, "", suffix)]
+        where !(before + after).isEmpty {
           for spec in specs where original.isSelected(by: spec.gvk) {
             try spec.visit(resource.object, creating: nil) { (parent, index) throws(Diagnostic) in
               guard case .scalar(var scalar) = parent.entries[index].value, scalar.kind != .null else { return }

@@ -61,7 +61,8 @@ struct MapEntrySetter {
         try spec.visit(resource.object, creating: .mapping) { (parent, index) throws(Diagnostic) in
           guard case .mapping(let target) = parent.entries[index].value else {
             let value = parent.entries[index].value
-            throw Diagnostic(value.mark, "\(field) at '\(spec.pathText)' must be a map, not \(NodeDecoding.describe(value))")
+            throw Diagnostic(
+              value.mark, "\(field) at '\(spec.pathText)' must be a map, not \(NodeDecoding.describe(value))")
           }
           target.set(pairs.lazy.map { (key: $0.key, value: Node.scalar(.string($0.value))) })
         }

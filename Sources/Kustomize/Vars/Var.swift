@@ -13,18 +13,28 @@ public struct Var: Sendable {
   static func decode(_ node: Node) throws(Diagnostic) -> Var {
     guard case .mapping(let map) = node else { throw NodeDecoding.mismatch("vars", node, expected: "a map") }
     try NodeDecoding.checkKeys(map, allowed: ["name", "objref", "fieldref"], in: "a var")
-    guard let name = try NodeDecoding.field(map, "name").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.optionalString(value, field: "name") }),
+    guard
+      let name = try NodeDecoding.field(map, "name").flatMap({ (value) throws(Diagnostic) in
+        try NodeDecoding.optionalString(value, field: "name")
+      }),
       !name.isEmpty
     else {
       throw Diagnostic(node.mark, "a var needs a 'name'")
     }
-    var variable = Var(name: name, target: GVK(), objectName: "", namespace: "", fieldPath: "metadata.name", mark: node.mark)
-    if let objref = try NodeDecoding.field(map, "objref").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.mapping(value, field: "objref") }) {
+    var variable = Var(
+      name: name, target: GVK(), objectName: "", namespace: "", fieldPath: "metadata.name", mark: node.mark)
+    if let objref = try NodeDecoding.field(map, "objref").flatMap({ (value) throws(Diagnostic) in
+      try NodeDecoding.mapping(value, field: "objref")
+    }) {
       try objectReference.decode(objref, into: &variable)
     }
-    if let fieldref = try NodeDecoding.field(map, "fieldref").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.mapping(value, field: "fieldref") }) {
+    if let fieldref = try NodeDecoding.field(map, "fieldref").flatMap({ (value) throws(Diagnostic) in
+      try NodeDecoding.mapping(value, field: "fieldref")
+    }) {
       try NodeDecoding.checkKeys(fieldref, allowed: ["fieldPath"], in: "fieldref")
-      if let path = try NodeDecoding.field(fieldref, "fieldPath").flatMap({ (value) throws(Diagnostic) in try NodeDecoding.optionalString(value, field: "fieldPath") }),
+      if let path = try NodeDecoding.field(fieldref, "fieldPath").flatMap({ (value) throws(Diagnostic) in
+        try NodeDecoding.optionalString(value, field: "fieldPath")
+      }),
         !path.isEmpty
       {
         variable.fieldPath = path
@@ -87,7 +97,8 @@ public struct VarTransformer: Transformer {
             : "var '\(variable.name)' matches \(matches.count) resources (unable to disambiguate)")
       }
       guard let value = FieldPath(variable.fieldPath.replacingBracketIndices).lookup(in: matches[0].object) else {
-        throw Diagnostic(variable.mark, "field '\(variable.fieldPath)' of var '\(variable.name)' not found in \(matches[0].id)")
+        throw Diagnostic(
+          variable.mark, "field '\(variable.fieldPath)' of var '\(variable.name)' not found in \(matches[0].id)")
       }
       // Maps and lists cannot be substituted; their references stay as written.
       values[variable.name] = value.scalar
