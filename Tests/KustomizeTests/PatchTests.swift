@@ -113,6 +113,7 @@ func document(_ text: String) throws -> Node {
   @Test func patchDeleteDirective() throws {
     let out = try merge("spec: {template: {spec: {containers: [{name: side, $patch: delete}]}}}", into: Self.deployment)
     #expect(!out.contains("side"))
+    #expect(out.contains("containers:\n      - args:\n        - one\n        image: m\n        name: main\n"))
     #expect(try merge("$patch: delete\nmetadata: {name: d}", into: Self.deployment) == "<deleted>")
   }
 
@@ -141,6 +142,7 @@ func document(_ text: String) throws -> Node {
     let out = try merge(
       "metadata: {labels: {y: \"2\"}}", into: "metadata:\n  name: d\n  annotations:\n  labels: {}\nspec:\n  keep: ~\n")
     #expect(!out.contains("annotations"))
+    #expect(out.contains("labels:\n    \"y\": \"2\"\n  name: d\n"))
     #expect(out.contains("keep: null"))
   }
 }
@@ -212,8 +214,13 @@ func document(_ text: String) throws -> Node {
           reject: [{name: d}]
           fieldPaths: [metadata.annotations.from]
           options: {create: true}
+        - select: {kind: ConfigMap}
+          fieldPaths: [metadata.annotations.from]
+          options: {create: true}
       """)
-    #expect(!out.contains("from: src"))
+    // The Deployment is rejected; the ConfigMap, selected by a second target, is not.
+    #expect(!out.contains("name: d\n  annotations"))
+    #expect(out.contains("metadata:\n  annotations:\n    from: src\n  name: src\n"))
   }
 
   @Test func missingSourceNamesTheLine() throws {

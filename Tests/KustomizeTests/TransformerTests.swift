@@ -107,6 +107,7 @@ import YAML
     let text = try yaml(map.resources[0])
     #expect(text.contains("labels:\n    team: a"))
     #expect(!text.contains("matchLabels:\n      app: d\n      team: a"))
+    #expect(text.contains("matchLabels:\n      app: d\n"))
   }
 
   @Test func templatesWithIncludeTemplates() throws {

@@ -27,6 +27,23 @@ enum Tree {
     return try builder.build(composition.kustomization(in: root))
   }
 
+  /// The kind/name of the resources each option's component lists under
+  /// `resources:` for a database (files only; the names the tree gives them).
+  static func ownResources(for database: String) throws -> [String: [String]] {
+    let loader = Loader()
+    var result: [String: [String]] = [:]
+    for option in catalog.options {
+      guard let directory = option.component(for: database) else { continue }
+      let (component, _) = try loader.loadKustomization(in: directory, requestedAt: nil)
+      for entry in component.resources where loader.fileSystem.kind(of: Path.join(directory, entry.value)) == .file {
+        result[option.name, default: []] += try loader.loadResources(entry, in: directory).map {
+          "\($0.gvk.kind)/\($0.name)"
+        }
+      }
+    }
+    return result
+  }
+
   static func message(_ body: () throws -> Void) -> String? {
     do {
       try body()
@@ -150,16 +167,34 @@ enum Tree {
     let (legal, illegal) = Tree.rules.enumerate(for: database)
     #expect(legal.count + illegal.count == 1 << Tree.catalog.options.count)
     var containers = 0
+    var owned = 0
+    let ownResources = try Tree.ownResources(for: database)
     for selection in legal {
-      let rendered = RenderedTree(resources: try Tree.build(Tree.overlay(database), with: selection))
+      let resources = try Tree.build(Tree.overlay(database), with: selection)
+      let rendered = RenderedTree(resources: resources)
       containers += rendered.containers.count
       #expect(rendered.contractViolations(Contracts.all) == [], "\(selection)")
       #expect(rendered.treeViolations(selection: selection, namespace: "model-registry") == [], "\(selection)")
+      // Every resource is one the API server can take: a type, a name, and the namespace when namespaced.
+      for resource in resources {
+        #expect(!resource.gvk.kind.isEmpty && !resource.gvk.version.isEmpty && !resource.name.isEmpty, "\(resource.id)")
+        if !resource.gvk.isClusterScoped { #expect(resource.namespace == "model-registry", "\(resource.id)") }
+      }
+      // Each selected option's own resources (those its component lists under resources:) are there.
+      let present = Set(resources.map { "\($0.gvk.kind)/\($0.name)" })
+      for option in selection {
+        for expected in ownResources[option] ?? [] {
+          owned += 1
+          #expect(present.contains(expected), "\(selection): \(option) adds \(expected)")
+        }
+      }
     }
+    // The check above ran: the options with resources of their own were selected in some render.
+    #expect(owned >= ownResources.values.filter { !$0.isEmpty }.count)
     // Every selection ran the checks: each render has the registry's container at least.
     #expect(containers >= legal.count)
     print(
-      "combinations for \(database): \(legal.count) legal renders, \(containers) containers checked, \(illegal.count) illegal selections rejected"
+      "combinations for \(database): \(legal.count) legal renders, \(containers) containers checked, \(owned) option resources found, \(illegal.count) illegal selections rejected"
     )
     for (selection, reason) in illegal {
       let message = Tree.message { _ = try Tree.render(Tree.overlay(database), with: selection) }
@@ -216,7 +251,10 @@ enum Tree {
 
   @Test func examplesMatchTheirGoldens() throws {
     let examples = try FileManager.default.contentsOfDirectory(atPath: Tree.root + "/examples").sorted()
-    #expect(examples.count == 8)
+    let goldens = try FileManager.default.contentsOfDirectory(atPath: Tree.root + "/Tests/mrgenTests/Fixtures/examples")
+    // One golden per example, and no golden left over from an example that is gone.
+    #expect(!examples.isEmpty)
+    #expect(goldens.sorted() == examples.map { $0 + ".yaml" })
     for example in examples {
       var builder = Builder()
       let rendered = try Builder.render(try builder.build(Tree.root + "/examples/" + example))
