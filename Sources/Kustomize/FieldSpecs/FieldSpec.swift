@@ -135,18 +135,9 @@ public struct FieldSpec: Sendable {
         .init("path") { spec, value, _ throws(Diagnostic) in
           spec.path = try NodeDecoding.optionalString(value, field: "path") ?? ""
         },
-        .init("group") { spec, value, _ throws(Diagnostic) in
-          spec.gvk.group = try NodeDecoding.optionalString(value, field: "group") ?? ""
-        },
-        .init("version") { spec, value, _ throws(Diagnostic) in
-          spec.gvk.version = try NodeDecoding.optionalString(value, field: "version") ?? ""
-        },
-        .init("kind") { spec, value, _ throws(Diagnostic) in
-          spec.gvk.kind = try NodeDecoding.optionalString(value, field: "kind") ?? ""
-        },
         .init("create") { spec, value, _ throws(Diagnostic) in
           spec.create = try NodeDecoding.bool(value, field: "create")
         },
-      ])
+      ] + FieldTable<Written>.typeRows(\.gvk))
   }
 }

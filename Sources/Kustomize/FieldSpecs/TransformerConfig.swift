@@ -97,21 +97,12 @@ public struct TransformerConfig: Sendable {
   /// One `nameReference` entry: a target type and the fields that refer to it.
   static let nameReferenceEntry = FieldTable<NameReferenceSpecs.Entry>(
     "nameReference",
-    [
-      .init("group") { entry, value, _ throws(Diagnostic) in
-        entry.target.group = try NodeDecoding.optionalString(value, field: "group") ?? ""
-      },
-      .init("version") { entry, value, _ throws(Diagnostic) in
-        entry.target.version = try NodeDecoding.optionalString(value, field: "version") ?? ""
-      },
-      .init("kind") { entry, value, _ throws(Diagnostic) in
-        entry.target.kind = try NodeDecoding.optionalString(value, field: "kind") ?? ""
-      },
+    FieldTable<NameReferenceSpecs.Entry>.typeRows(\.target) + [
       .init("fieldSpecs") { entry, value, _ throws(Diagnostic) in
         for item in try NodeDecoding.list(value, field: "fieldSpecs") {
           entry.referrers.append(try FieldSpec.decode(item))
         }
-      },
+      }
     ])
 
   static func decodeNameReference(_ node: Node) throws(Diagnostic) -> NameReferenceSpecs.Entry {

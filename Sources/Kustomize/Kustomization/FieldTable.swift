@@ -59,6 +59,20 @@ struct FieldTable<Value>: Sendable {
   }
 }
 
+extension FieldTable {
+  /// The rows `group`, `version` and `kind` of a type that names a resource type (null reads as empty).
+  static func typeRows(_ gvk: WritableKeyPath<Value, GVK> & Sendable) -> [Row] {
+    let parts: [(String, WritableKeyPath<GVK, String> & Sendable)] = [
+      ("group", \.group), ("version", \.version), ("kind", \.kind),
+    ]
+    return parts.map { name, part in
+      Row(name) { value, node, _ throws(Diagnostic) in
+        value[keyPath: gvk][keyPath: part] = try NodeDecoding.optionalString(node, field: name) ?? ""
+      }
+    }
+  }
+}
+
 extension FieldTable.Row {
   init(_ name: String, _ decode: @escaping FieldTable.Decode) {
     self.init(name: name, decode: decode)

@@ -70,7 +70,7 @@ public struct Selector: Sendable {
 
     /// The resources it selects, in build order; a plain name is looked up in the map's name index.
     func select(from resources: ResourceMap) -> [Resource] {
-      let candidates = name?.literal.map { resources.resources(named: $0) } ?? resources.resources
+      let candidates = name?.exactText.map { resources.resources(named: $0) } ?? resources.resources
       return candidates.filter(matches)
     }
 
@@ -93,30 +93,6 @@ public struct Selector: Sendable {
       if !annotations.isEmpty && !annotations.matches(resource.metadata?["annotations"]?.mapping) { return false }
       return true
     }
-  }
-}
-
-/// An anchored regular expression; plain words are compared without a regex engine.
-struct Pattern: @unchecked Sendable {
-  /// The text itself when it holds no regular-expression syntax.
-  let literal: String?
-  private let regex: Regex<AnyRegexOutput>?
-
-  init?(_ text: String) {
-    let special = Set("\\^$.*+?()[]{}|".utf8)
-    if text.utf8.contains(where: { special.contains($0) }) {
-      guard let compiled = try? Regex("^(?:" + text + ")$") else { return nil }
-      literal = nil
-      regex = compiled
-    } else {
-      literal = text
-      regex = nil
-    }
-  }
-
-  func matches(_ text: String) -> Bool {
-    if let literal { return literal == text }
-    return (try? regex?.wholeMatch(in: text)) != nil
   }
 }
 

@@ -16,7 +16,7 @@ public struct ImageTransformer: BuiltinTransformer {
   public var images: [Kustomization.Image]
   /// Image fields beyond the `containers` lists, from `configurations:`.
   public var fieldSpecs: [FieldSpec]
-  let matchers: [ImageNameMatcher]
+  let matchers: [Pattern]
   /// Entries whose name holds no pattern character (not even `.`) nor `:` or `@`, by that name, in order.
   let plainEntries: [String: [Int]]
   /// The other entries, in order: each is tried on every image.
@@ -25,11 +25,11 @@ public struct ImageTransformer: BuiltinTransformer {
   public init(images: [Kustomization.Image], fieldSpecs: [FieldSpec] = []) throws(Diagnostic) {
     self.images = images
     self.fieldSpecs = fieldSpecs
-    var matchers: [ImageNameMatcher] = []
+    var matchers: [Pattern] = []
     var plain: [String: [Int]] = [:]
     var patterns: [Int] = []
     for (index, image) in images.enumerated() {
-      guard let matcher = ImageNameMatcher(name: image.name) else {
+      guard let matcher = Pattern(image.name, tail: .imageTagAndDigest) else {
         throw Diagnostic(image.mark, "image name '\(image.name)' is not a valid pattern")
       }
       matchers.append(matcher)
@@ -196,73 +196,5 @@ struct ImageReference: CustomStringConvertible {
     if !tag.isEmpty { result += ":" + tag }
     if !digest.isEmpty { result += "@" + digest }
     return result
-  }
-}
-
-/// kustomize matches an image against the pattern
-/// `^NAME(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`, with NAME used as
-/// a regular expression. Plain names (the usual case) are matched here by hand,
-/// `.` standing for any character as it does in the pattern; names with other
-/// pattern characters go through a compiled regular expression.
-struct ImageNameMatcher: @unchecked Sendable {
-  private let literal: [UInt8]?
-  private let regex: Regex<AnyRegexOutput>?
-
-  init?(name: String) {
-    let special = Set("\\^$*+?()[]{}|".utf8)
-    if name.utf8.contains(where: { special.contains($0) }) {
-      guard let compiled = try? Regex("^" + name + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$") else {
-        return nil
-      }
-      literal = nil
-      regex = compiled
-    } else {
-      literal = Array(name.utf8)
-      regex = nil
-    }
-  }
-
-  /// Whether the name has no pattern character but `.` (which still stands for any character).
-  var isPlain: Bool { literal != nil }
-
-  func matches(_ image: String) -> Bool {
-    if let regex { return (try? regex.wholeMatch(in: image)) != nil }
-    guard let literal else { return false }
-    var bytes = Array(image.utf8)
-    guard bytes.count >= literal.count else { return false }
-    for (index, expected) in literal.enumerated() where expected != UInt8(ascii: ".") && bytes[index] != expected {
-      return false
-    }
-    // Any non-ASCII character counts as one for `.`; compare on scalars when present.
-    if literal.contains(UInt8(ascii: ".")) && bytes.contains(where: { $0 >= 0x80 }) {
-      return
-        (try? Regex(
-          "^" + String(decoding: literal, as: UTF8.self) + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$"
-        ).wholeMatch(in: image)) != nil
-    }
-    bytes.removeFirst(literal.count)
-    return ImageNameMatcher.isTagAndDigest(bytes[...])
-  }
-
-  /// `(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?`
-  static func isTagAndDigest(_ rest: ArraySlice<UInt8>) -> Bool {
-    var rest = rest
-    func isTagCharacter(_ byte: UInt8) -> Bool {
-      switch byte {
-      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "{"),
-        UInt8(ascii: "}"), UInt8(ascii: "-"):
-        true
-      default: false
-      }
-    }
-    if rest.first == UInt8(ascii: ":") {
-      rest = rest.dropFirst().drop(while: isTagCharacter)
-    }
-    let digestPrefix = Array("@sha256:".utf8)
-    if rest.starts(with: digestPrefix) {
-      rest = rest.dropFirst(digestPrefix.count).drop(while: isTagCharacter)
-    }
-    return rest.isEmpty
   }
 }
