@@ -58,12 +58,23 @@ enum Tree {
 
 @Suite struct CatalogTests {
   @Test func readsOptionsAndOverlaysFromAnnotations() {
-    #expect(Tree.catalog.databases == ["external", "mariadb", "mysql", "postgres"])
-    #expect(
-      Tree.catalog.options.map(\.name) == [
-        "catalog", "cert-manager", "controller", "csi", "internal", "istio", "oauth", "openshift", "secure-db", "seed",
-        "ui", "ui-istio", "ui-kubeflow",
-      ])
+    // Every directory under overlays/ is a database and every one under options/ an option, by its name.
+    func directories(_ folder: String) -> [String] {
+      let path = Tree.root + "/" + folder
+      return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter {
+        FileManager.default.fileExists(atPath: path + "/" + $0 + "/kustomization.yaml")
+      }.sorted()
+    }
+    #expect(Tree.catalog.databases == directories("overlays"))
+    // Every folder under options/ is an option or holds options (the UI's variants); options are listed by name.
+    for folder in directories("options") {
+      #expect(
+        Tree.catalog.options.contains {
+          $0.directory.hasSuffix("/options/" + folder) || $0.directory.contains("/options/" + folder + "/")
+        }, "\(folder)")
+    }
+    #expect(Tree.catalog.options.map(\.name) == Tree.catalog.options.map(\.name).sorted())
+    #expect(Tree.catalog.databases.contains("postgres") && Tree.catalog.options.count > 10)
     let secure = Tree.catalog.option(named: "secure-db")!
     #expect(secure.component(for: "postgres")!.hasSuffix("options/secure-db/postgres"))
     #expect(secure.component(for: "external")!.hasSuffix("options/secure-db"))
