@@ -9,25 +9,25 @@ import YAML
   /// patches of three kinds, generator sources, replacements, configurations, CRDs, openapi.
   static let tree: [String: String] = [
     "kustomization.yaml": """
-      resources: [base, extra.yaml]
-      components: [component]
-      configurations: [config.yaml]
-      crds: [crd.yaml]
-      openapi: {path: schema.json}
-      patches:
-      - path: patch.yaml
-      patchesStrategicMerge: [smp.yaml]
-      patchesJson6902:
-      - target: {version: v1, kind: ConfigMap, name: extra}
-        path: json.yaml
-      configMapGenerator:
-      - name: generated
-        files: [data.txt]
-        envs: [app.env]
-      replacements:
-      - path: replacements.yaml
-      namePrefix: p-
-      """,
+    resources: [base, extra.yaml]
+    components: [component]
+    configurations: [config.yaml]
+    crds: [crd.yaml]
+    openapi: {path: schema.json}
+    patches:
+    - path: patch.yaml
+    patchesStrategicMerge: [smp.yaml]
+    patchesJson6902:
+    - target: {version: v1, kind: ConfigMap, name: extra}
+      path: json.yaml
+    configMapGenerator:
+    - name: generated
+      files: [data.txt]
+      envs: [app.env]
+    replacements:
+    - path: replacements.yaml
+    namePrefix: p-
+    """,
     "base/kustomization.yaml": "resources: [cm.yaml]\n",
     "base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: base}\ndata: {a: \"1\"}\n",
     "extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {b: \"2\"}\n",
@@ -41,7 +41,8 @@ import YAML
     "json.yaml": "[{\"op\": \"add\", \"path\": \"/data/json\", \"value\": \"yes\"}]\n",
     "data.txt": "content\n",
     "app.env": "KEY=value\n",
-    "replacements.yaml": "source: {kind: ConfigMap, name: base, fieldPath: data.a}\ntargets:\n- select: {kind: ConfigMap, name: extra}\n  fieldPaths: [data.b]\n",
+    "replacements.yaml":
+      "source: {kind: ConfigMap, name: base, fieldPath: data.a}\ntargets:\n- select: {kind: ConfigMap, name: extra}\n  fieldPaths: [data.b]\n",
   ]
 
   @Test func afterLoadingNothingIsRead() throws {
@@ -53,8 +54,10 @@ import YAML
     var builder = Builder(fileSystem: MemoryFileSystem(Self.tree))
     let fromFiles = String(decoding: try Builder.render(try builder.build(".")), as: UTF8.self)
     #expect(fromLoaded == fromFiles)
-    for expected in ["name: p-base", "name: p-extra", "name: p-s", "patched: \"yes\"", "smp: \"yes\"", "json: \"yes\"",
-      "KEY: value", "b: \"1\""] {
+    for expected in [
+      "name: p-base", "name: p-extra", "name: p-s", "patched: \"yes\"", "smp: \"yes\"", "json: \"yes\"",
+      "KEY: value", "b: \"1\"",
+    ] {
       #expect(fromFiles.contains(expected), "\(expected)")
     }
   }
