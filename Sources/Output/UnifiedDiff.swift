@@ -56,13 +56,13 @@ public struct UnifiedDiff {
         case .same(let i, _):
           oldCount += 1
           newCount += 1
-          body += " \(a[i])\n"
+          body += " " + a[i].printed
         case .delete(let i):
           oldCount += 1
-          body += "-\(a[i])\n"
+          body += "-" + a[i].printed
         case .insert(let j):
           newCount += 1
-          body += "+\(b[j])\n"
+          body += "+" + b[j].printed
         }
       }
       // As diff -u numbers them: a range of no lines starts at the line before it.
@@ -96,11 +96,26 @@ public struct UnifiedDiff {
     return result
   }
 
+  /// One line of a text; the last may lack its line break, which makes it differ from the same text with one.
+  struct Line: Equatable {
+    var text: Substring
+    var terminated: Bool
+
+    /// The line as a hunk prints it, with `diff -u`'s marker for a missing final line break.
+    var printed: String {
+      terminated ? "\(text)\n" : "\(text)\n\\ No newline at end of file\n"
+    }
+  }
+
   /// A text's lines; a final line break ends the last line rather than starting an empty one.
-  static func lines(_ text: String) -> [Substring] {
+  static func lines(_ text: String) -> [Line] {
     if text.isEmpty { return [] }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    if text.hasSuffix("\n") { lines.removeLast() }
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Line(text: $0, terminated: true) }
+    if text.hasSuffix("\n") {
+      lines.removeLast()
+    } else {
+      lines[lines.count - 1].terminated = false
+    }
     return lines
   }
 

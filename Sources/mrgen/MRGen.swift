@@ -49,14 +49,11 @@ struct BuildFailure: Error {
   var status: Int32 = 1
 }
 
-/// Writes diagnostics to stderr, one `path:line:column: error: message` each.
+/// Writes diagnostics to stderr, errors and warnings alike, each as
+/// `path:line:column: error|warning: message` followed by its notes.
 /// A full stderr loses the message; a closed one ends mrgen by SIGPIPE, as it ends other tools.
 enum Diagnostics {
-  static func report(_ error: Diagnostic) {
-    warn("\(error)")
-  }
-
-  static func warn(_ message: String) {
-    try? OutputWriter.writeAll(STDERR_FILENO, Array("\(message)\n".utf8))
+  static func report(_ diagnostic: Diagnostic) {
+    try? OutputWriter.writeAll(STDERR_FILENO, Array("\(diagnostic)\n".utf8))
   }
 }

@@ -88,11 +88,15 @@ import YAML
   @Test func noDiagnosticShowsAValue() throws {
     let secret = "s3cr3t-Value"
     let (_, envWarnings) = try Self.build([
-      "kustomization.yaml": "secretGenerator:\n- name: s\n  envs: [a.env]\n", "a.env": "\(secret)\n",
+      "kustomization.yaml": "secretGenerator:\n- name: s\n  envs: [a.env]\n", "a.env": "\(secret) and more words\n",
     ])
+    // One warning (the line has no '='), not a second one about the key the whole line becomes.
     #expect(envWarnings.count == 1)
     #expect(!envWarnings.description.contains(secret))
     let failures = [
+      Self.failure([
+        "kustomization.yaml": "secretGenerator:\n- name: s\n  envs: [a.env]\n", "a.env": "\(secret) x\n\(secret) x\n",
+      ]),
       Self.failure(["kustomization.yaml": "secretGenerator:\n- name: s\n  literals: ['\(secret)']\n"]),
       Self.failure(["kustomization.yaml": "secretGenerator:\n- name: s\n  literals: ['=\(secret)']\n"]),
       Self.failure([

@@ -14,6 +14,9 @@ import Testing
     ("", "x\n", "@@ -0,0 +1 @@\n+x\n"),
     ("x\n", "", "@@ -1 +0,0 @@\n-x\n"),
     ("a\nb\nc\nd\n", "a\nd\n", "@@ -1,4 +1,2 @@\n a\n-b\n-c\n d\n"),
+    // A missing final line break is a difference of its own, marked as diff -u marks it.
+    ("a\nb", "a\nb\n", "@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n"),
+    ("a\nb", "a\nc", "@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"),
     // Changes closer than twice the context share one hunk.
     (
       "1\n2\n3\n4\n5\n6\n7\n8\n", "0\n2\n3\n4\n5\n6\n7\n9\n",

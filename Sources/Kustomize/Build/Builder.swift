@@ -83,7 +83,11 @@ struct Pipeline {
       case .kustomization(let nested):
         var included = Accumulation()
         try accumulate(nested, into: &included, includedAt: nested.includedAt)
-        try accumulation.absorb(included)
+        do throws(Diagnostic) {
+          try accumulation.absorb(included)
+        } catch {
+          throw nested.includedAt.map { error.included(from: $0.mark) } ?? error
+        }
       }
     }
     accumulation.config.merge(loaded.configuration)

@@ -6,7 +6,8 @@ import YAML
 /// patches and replacement files.
 ///
 /// All reading happens here, through the loader's one confined read, before
-/// any transformer runs; the pipeline that follows does no I/O.
+/// any transformer runs; the pipeline that follows does no I/O. A loaded tree
+/// is built once: the build changes its resources in place.
 public struct LoadedKustomization {
   public var kustomization: Kustomization
   /// The `resources:` or `components:` entry that included it; nil at the top.
@@ -113,7 +114,9 @@ public struct LoadedKustomization {
     return loaded
   }
 
-  /// Every warning of this kustomization and those it includes, in the order they were loaded.
+  /// Every warning of this kustomization and those it includes: its own
+  /// (the file's, then its generators'), then those of each kustomization it
+  /// includes as a resource, then of each component.
   var allWarnings: [Diagnostic] {
     var result = warnings
     for part in resources { if case .kustomization(let nested) = part { result += nested.allWarnings } }

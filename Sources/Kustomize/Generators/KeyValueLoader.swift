@@ -20,6 +20,9 @@ struct KeyValueLoader {
     var key: String
     var value: [UInt8]
     var mark: Mark
+    /// The key is a whole env-file line without `=`, which may be a value typed
+    /// on the wrong line: messages name its place, never its text.
+    var keyIsWholeLine = false
   }
 
   mutating func load(_ generator: Kustomization.Generator, kind: String) throws(Diagnostic) -> [Pair] {
@@ -30,9 +33,11 @@ struct KeyValueLoader {
     var seen: Set<String> = []
     for pair in pairs {
       guard seen.insert(pair.key).inserted else {
-        throw Diagnostic(pair.mark, "\(kind.lowercased()) \(generator.name) illegally repeats the key `\(pair.key)`")
+        let key = pair.keyIsWholeLine ? "of this line" : "`\(pair.key)`"
+        throw Diagnostic(pair.mark, "\(kind.lowercased()) \(generator.name) illegally repeats the key \(key)")
       }
-      if !KeyValueLoader.isValidKey(pair.key) {
+      // A whole line as a key was warned about already, without its text.
+      if !pair.keyIsWholeLine, !KeyValueLoader.isValidKey(pair.key) {
         warnings.append(
           .warning(
             pair.mark,
@@ -120,12 +125,15 @@ struct KeyValueLoader {
       if content.isEmpty || content.first == "#" { continue }
       let key: Substring
       let value: String
+      let wholeLine: Bool
       if let equals = content.firstIndex(of: "=") {
         key = content[..<equals]
         value = String(content[content.index(after: equals)...])
+        wholeLine = false
       } else {
         key = content
         value = ""
+        wholeLine = true
         warnings.append(
           .warning(
             mark,
@@ -133,7 +141,7 @@ struct KeyValueLoader {
           ))
       }
       if key.isEmpty { continue }
-      pairs.append(Pair(key: String(key), value: Array(value.utf8), mark: mark))
+      pairs.append(Pair(key: String(key), value: Array(value.utf8), mark: mark, keyIsWholeLine: wholeLine))
     }
     return pairs
   }

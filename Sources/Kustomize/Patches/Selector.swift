@@ -1,7 +1,7 @@
 import Foundation
 import YAML
 
-/// A patch or replacement target: group, version, kind, name and namespace as
+/// A patch's target: group, version, kind, name and namespace as
 /// anchored regular expressions, plus label and annotation selectors.
 public struct Selector: Sendable {
   public var group: String = ""

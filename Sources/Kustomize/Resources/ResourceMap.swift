@@ -7,7 +7,9 @@ import YAML
 /// had (for patches, generators, replicas, replacements and vars, which look
 /// resources up by name). Look-ups and duplicate checks therefore cost the same
 /// for four resources or four thousand. `Resource` lives in this file so that
-/// its identity can be set by the map alone.
+/// its identity (the type, name and namespace the map indexes, and its earlier
+/// ids) can be set by the map alone: a transformer edits a resource's object
+/// inside `update`, which re-reads the identity from it afterwards.
 public struct ResourceMap: Sendable {
   public private(set) var resources: [Resource] = []
   /// Current id → resource, for every settled resource.
@@ -33,6 +35,8 @@ public struct ResourceMap: Sendable {
 
   /// Adds a resource; one whose id is already present is an error, as in kustomize.
   public mutating func append(_ resource: Resource) throws(Diagnostic) {
+    // Ids changed by a transformer are settled first, so the index is current (a no-op after the pipeline's own settle).
+    try settle(after: "the last transformer")
     let key = resource.id.key
     if let existing = byID[key] {
       throw Diagnostic(
@@ -94,14 +98,33 @@ public struct ResourceMap: Sendable {
 
   /// Takes a resource out (a patch deleted it).
   public mutating func remove(_ resource: Resource) {
+    guard let position = position(of: resource) else { return }
+    unindexID(of: resource)
+    rank[ObjectIdentifier(resource)] = nil
+    resources.remove(at: position)
+  }
+
+  /// Where a resource stands in `resources`: ranks grow along the list, so a binary search finds it.
+  private func position(of resource: Resource) -> Int? {
+    guard let wanted = rank[ObjectIdentifier(resource)] else { return nil }
+    var low = 0
+    var high = resources.count
+    while low < high {
+      let middle = (low + high) / 2
+      if order(of: resources[middle]) < wanted { low = middle + 1 } else { high = middle }
+    }
+    return low < resources.count && resources[low] === resource ? low : nil
+  }
+
+  /// Takes a resource's entry out of the id index, whether or not its id changed since the last settle.
+  private mutating func unindexID(of resource: Resource) {
     let identifier = ObjectIdentifier(resource)
-    guard rank.removeValue(forKey: identifier) != nil else { return }
-    if unsettledSet.contains(identifier), let pending = unsettled.first(where: { $0.resource === resource }) {
-      if let indexed = pending.indexedAs, byID[indexed] === resource { byID[indexed] = nil }
+    if unsettledSet.remove(identifier) != nil, let pending = unsettled.firstIndex(where: { $0.resource === resource }) {
+      if let indexed = unsettled[pending].indexedAs, byID[indexed] === resource { byID[indexed] = nil }
+      unsettled.remove(at: pending)
     } else if byID[resource.id.key] === resource {
       byID[resource.id.key] = nil
     }
-    resources.removeAll { $0 === resource }
   }
 
   /// Checks, after a transformer ran, that the ids it changed are still
@@ -133,6 +156,7 @@ public struct ResourceMap: Sendable {
   public mutating func absorb(
     _ resource: Resource, behavior: Kustomization.Generator.Behavior, at mark: Mark
   ) throws(Diagnostic) {
+    try settle(after: "the last transformer")
     let id = resource.id
     let matches = resources(named: id.name) { $0.gvk == id.gvk && $0.name == id.name && $0.isNamespaceEqual(id) }
     switch matches.count {
@@ -164,11 +188,8 @@ public struct ResourceMap: Sendable {
       case .replace:
         resource.takePlace(of: old)
       }
-      let identifier = ObjectIdentifier(old)
-      guard let oldRank = rank.removeValue(forKey: identifier), let index = resources.firstIndex(where: { $0 === old })
-      else { return }
-      if byID[old.id.key] === old { byID[old.id.key] = nil }
-      if unsettledSet.remove(identifier) != nil { unsettled.removeAll { $0.resource === old } }
+      guard let index = position(of: old), let oldRank = rank.removeValue(forKey: ObjectIdentifier(old)) else { return }
+      unindexID(of: old)
       resources[index] = resource
       rank[ObjectIdentifier(resource)] = oldRank
       byID[resource.id.key] = resource

@@ -1,10 +1,11 @@
 /// A name as kustomize matches it: an anchored regular expression, the whole
 /// text matching; for an image, the name may be followed by a tag and a digest.
 ///
-/// The one matcher of patch targets, replacement selectors and `images:`.
-/// Text with no regular-expression syntax but `.` (common in names) is
-/// compared byte by byte, `.` standing for any one character, without a
-/// regular-expression engine.
+/// The one matcher of patch targets (group, version, kind, name, namespace)
+/// and `images:` names. Text with no regular-expression syntax but `.`
+/// (common in names) is compared byte by byte, `.` standing for any one
+/// character but a line break; the regular-expression engine is used for the
+/// rest, and where `.` may meet a character of more than one byte.
 struct Pattern: @unchecked Sendable {
   /// What may follow the name.
   enum Tail: Sendable {
@@ -55,7 +56,8 @@ struct Pattern: @unchecked Sendable {
     guard bytes.count >= literal.count else { return false }
     var position = bytes.startIndex
     for expected in literal {
-      if expected != UInt8(ascii: ".") && bytes[position] != expected { return false }
+      let byte = bytes[position]
+      if expected == UInt8(ascii: ".") ? byte == UInt8(ascii: "\n") : byte != expected { return false }
       position = bytes.index(after: position)
     }
     let rest = bytes[position...]

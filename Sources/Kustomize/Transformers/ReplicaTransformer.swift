@@ -15,7 +15,9 @@ public struct ReplicaTransformer: BuiltinTransformer {
   public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     var found = false
     for spec in fieldSpecs {
-      for resource in resources.resources(named: replica.name, where: { $0.gvk.isSelected(by: spec.gvk) }) {
+      for resource in resources.resources(
+        named: replica.name, where: { $0.name == replica.name && $0.gvk.isSelected(by: spec.gvk) })
+      {
         found = true
         try spec.visit(resource.object, creating: .scalar) { (parent, index) throws(Diagnostic) in
           parent.entries[index].value = .scalar(Scalar(String(replica.count), kind: .int))
