@@ -35,12 +35,12 @@ struct ResourceGenerator {
     for pair in pairs {
       switch kind {
       case .secret:
-        textEntries.append((pair.key, .scalar(.string(Base64.encode(pair.value), mark: pair.mark))))
+        textEntries.append((pair.key, .scalar(.string(Base64.encodeLines(pair.value), mark: pair.mark))))
       case .configMap:
         if let text = String(validating: pair.value, as: UTF8.self) {
           textEntries.append((pair.key, .scalar(.string(text, mark: pair.mark))))
         } else {
-          binaryEntries.append((pair.key, .scalar(.string(Base64.encode(pair.value), mark: pair.mark))))
+          binaryEntries.append((pair.key, .scalar(.string(Base64.encodeLines(pair.value), mark: pair.mark))))
         }
       }
     }
@@ -72,6 +72,25 @@ struct ResourceGenerator {
 /// Standard base64 with padding, as Kubernetes stores Secret data.
 enum Base64 {
   private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+  /// Base64 as kustomize's generators write it: text of 70 characters or more
+  /// is cut into lines of 70, each ended by a line break (so it is written as
+  /// a literal block); shorter text stays on one line.
+  static func encodeLines(_ bytes: [UInt8]) -> String {
+    let lineLength = 70
+    let encoded = Array(encode(bytes).utf8)
+    guard encoded.count >= lineLength else { return String(decoding: encoded, as: UTF8.self) }
+    var out: [UInt8] = []
+    out.reserveCapacity(encoded.count + encoded.count / lineLength + 1)
+    var start = 0
+    while start < encoded.count {
+      let end = min(start + lineLength, encoded.count)
+      out += encoded[start..<end]
+      out.append(UInt8(ascii: "\n"))
+      start = end
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
 
   static func encode(_ bytes: [UInt8]) -> String {
     var out: [UInt8] = []
