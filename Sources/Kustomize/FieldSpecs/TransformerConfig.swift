@@ -7,6 +7,8 @@ public struct TransformerConfig: Sendable {
   public var namespace: [FieldSpec] = DefaultFieldSpecs.namespace
   public var commonLabels: [FieldSpec] = DefaultFieldSpecs.commonLabels
   public var templateLabels: [FieldSpec] = DefaultFieldSpecs.templateLabels
+  /// Fields every `labels:` entry reaches, whatever its flags (none by default).
+  public var labels: [FieldSpec] = []
   public var commonAnnotations: [FieldSpec] = DefaultFieldSpecs.commonAnnotations
   public var nameReference: [NameReferenceSpecs.Entry] = NameReferenceSpecs.defaults
   public var varReference: [FieldSpec] = DefaultFieldSpecs.varReference
@@ -32,6 +34,7 @@ public struct TransformerConfig: Sendable {
     Section(name: "namespace", specs: \.namespace),
     Section(name: "commonLabels", specs: \.commonLabels),
     Section(name: "templateLabels", specs: \.templateLabels),
+    Section(name: "labels", specs: \.labels),
     Section(name: "commonAnnotations", specs: \.commonAnnotations),
     Section(name: "varReference", specs: \.varReference),
     Section(name: "images", specs: \.images),

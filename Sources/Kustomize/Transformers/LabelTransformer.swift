@@ -20,6 +20,7 @@ public struct LabelTransformer: BuiltinTransformer {
       if label.includeTemplates { specs += config.templateLabels }
       specs.append(DefaultFieldSpecs.metadataLabels)
     }
+    specs += config.labels
     self.init(pairs: label.pairs, fieldSpecs: FieldSpec.merged(specs))
   }
 
