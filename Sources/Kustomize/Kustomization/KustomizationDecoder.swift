@@ -10,6 +10,8 @@ struct KustomizationDecoder {
   var result: Kustomization
   /// Deprecation notices (kustomize prints them on stderr too), at the key.
   var warnings: [Diagnostic] = []
+  /// `apiVersion:`, checked against the kind once both are read.
+  var apiVersion: Located<String>?
 
   init(file: String, directory: String) {
     result = Kustomization(file: file, directory: directory)
@@ -21,8 +23,9 @@ struct KustomizationDecoder {
   static let fields = FieldTable<KustomizationDecoder>(
     "kustomization",
     [
-      Row("apiVersion") { _, value, _ throws(Diagnostic) in
+      Row("apiVersion") { decoder, value, _ throws(Diagnostic) in
         let apiVersion = try NodeDecoding.optionalString(value, field: "apiVersion") ?? ""
+        decoder.apiVersion = Located(apiVersion, mark: value.mark)
         guard
           apiVersion.isEmpty || apiVersion == "kustomize.config.k8s.io/v1beta1"
             || apiVersion == "kustomize.config.k8s.io/v1alpha1"
@@ -155,6 +158,9 @@ struct KustomizationDecoder {
       Row("openapi") { decoder, value, _ throws(Diagnostic) in
         guard let map = try NodeDecoding.mapping(value, field: "openapi") else { return }
         try NodeDecoding.checkKeys(map, allowed: ["path", "version"], in: "openapi")
+        if NodeDecoding.field(map, "path") != nil && NodeDecoding.field(map, "version") != nil {
+          throw Diagnostic(value.mark, "openapi gives both a built-in 'version' and a schema 'path'; give one")
+        }
         if let path = NodeDecoding.field(map, "path") {
           decoder.result.openapi = .path(Located(try NodeDecoding.string(path, field: "openapi.path"), mark: path.mark))
         } else if let version = NodeDecoding.field(map, "version") {
@@ -194,6 +200,14 @@ struct KustomizationDecoder {
       throw Diagnostic(document.mark, "a kustomization must be a map, not \(NodeDecoding.describe(document))")
     }
     try KustomizationDecoder.fields.decode(root, into: &self)
+    // Each kind has its own apiVersion (when one is given), as kustomize checks.
+    if let apiVersion, !apiVersion.value.isEmpty {
+      let expected =
+        result.kind == .component ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1"
+      if apiVersion.value != expected {
+        throw Diagnostic(apiVersion.mark, "apiVersion for \(result.kind.rawValue) should be \(expected)")
+      }
+    }
     if KustomizationDecoder.holdsNothing(root) {
       throw Diagnostic(Mark(file: file, line: 1, column: 1), "the kustomization file is empty")
     }
