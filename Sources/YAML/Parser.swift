@@ -336,14 +336,15 @@ private struct TreeBuilder {
   /// a scan while the map is small, an index once it is large.
   mutating func checkNewKey(_ key: Scalar, in mapping: Mapping) throws(Diagnostic) {
     let id = ObjectIdentifier(mapping)
-    if let large = largeMappings[id] {
-      if let earlier = large.index[key.value] {
+    if largeMappings[id] != nil {
+      // Read and edited in place through optional chaining: binding the entry to a
+      // constant would hold a second reference and make each edit copy the index.
+      if let earlier = largeMappings[id]?.index[key.value] {
         guard lastDuplicateKeyWins else { throw Diagnostic(key.mark, "mapping key \"\(key.value)\" already defined") }
-        // Edited in place through the default subscript (not copied out and back), so each key costs the same.
-        largeMappings[id, default: large].replaced.insert(earlier)
+        largeMappings[id]?.replaced.insert(earlier)
       }
       // The value of this key will be appended next, at this index.
-      largeMappings[id, default: large].index[key.value] = mapping.entries.count
+      largeMappings[id]?.index[key.value] = mapping.entries.count
       return
     }
     if let earlier = mapping.entries.firstIndex(where: { $0.key.value == key.value }) {
