@@ -56,7 +56,7 @@ import YAML
     #expect(!transformers.isEmpty)
     for transformer in transformers { try transformer.run(on: &map) }
     // The annotations map kustomize keeps during a build (JSON patches may add to it) goes at its end.
-    BuildMetadata.dropEmptyAnnotations(map)
+    BuildMetadata.finishAnnotations(map)
     #expect(String(decoding: try Builder.render(map), as: UTF8.self) == row.expected)
   }
 }

@@ -31,14 +31,25 @@ struct BuildMetadata {
     }
   }
 
-  /// kustomize keeps its build state in annotations and removes it at the
-  /// end, taking an annotations map that is then empty (or was null) with it.
-  static func dropEmptyAnnotations(_ resources: ResourceMap) {
+  /// kustomize keeps its build state in annotations and rewrites them at the
+  /// end as a map of strings: each value becomes the text it was written with
+  /// (`0123`, `true`, `~` stay as written, quoted), a map or list value becomes
+  /// `""`, and a map that is then empty (or was null) goes.
+  static func finishAnnotations(_ resources: ResourceMap) {
     for resource in resources.resources {
       guard let metadata = resource.metadata, let annotations = metadata["annotations"] else { continue }
       switch annotations {
       case .mapping(let map) where map.entries.isEmpty: metadata["annotations"] = nil
       case .scalar(let scalar) where scalar.kind == .null: metadata["annotations"] = nil
+      case .mapping(let map):
+        for index in map.entries.indices {
+          switch map.entries[index].value {
+          case .scalar(let scalar) where scalar.kind == .string: continue
+          case .scalar(let scalar): map.entries[index].value = .scalar(.string(scalar.value, mark: scalar.mark))
+          case .mapping(let value): map.entries[index].value = .scalar(.string("", mark: value.mark))
+          case .sequence(let value): map.entries[index].value = .scalar(.string("", mark: value.mark))
+          }
+        }
       default: break
       }
     }

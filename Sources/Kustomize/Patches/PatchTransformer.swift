@@ -141,10 +141,18 @@ public struct PatchTransformer: BuiltinTransformer {
     if let annotations = resource.metadata?["annotations"]?.mapping {
       for index in annotations.entries.indices {
         guard case .scalar(let scalar) = annotations.entries[index].value, scalar.kind != .string else { continue }
+        var number: Double?
+        if scalar.kind == .int || scalar.kind == .float {
+          // As JSON has no infinity or NaN, the reference cannot go on (the value is not shown: it may be a secret's).
+          guard let value = ScalarResolver.canonicalText(scalar).flatMap(Double.init), value.isFinite else {
+            throw Diagnostic(scalar.mark, "this annotation is a number that JSON cannot hold (infinite or not a number)")
+          }
+          number = value
+        }
         let text: String =
           switch scalar.kind {
           case .null: "null"
-          case .int, .float: JSONWriter.goFloat(Double(ScalarResolver.canonicalText(scalar) ?? "0") ?? 0)
+          case .int, .float: JSONWriter.goFloat(number ?? 0)
           default: ScalarResolver.canonicalText(scalar) ?? scalar.value
           }
         annotations.entries[index].value = .scalar(.string(text, mark: scalar.mark))
