@@ -145,7 +145,8 @@ public struct PatchTransformer: BuiltinTransformer {
         if scalar.kind == .int || scalar.kind == .float {
           // As JSON has no infinity or NaN, the reference cannot go on (the value is not shown: it may be a secret's).
           guard let value = ScalarResolver.canonicalText(scalar).flatMap(Double.init), value.isFinite else {
-            throw Diagnostic(scalar.mark, "this annotation is a number that JSON cannot hold (infinite or not a number)")
+            throw Diagnostic(
+              scalar.mark, "this annotation is a number that JSON cannot hold (infinite or not a number)")
           }
           number = value
         }
