@@ -87,7 +87,15 @@ public struct StrategicMergePatch: Sendable {
     }
     switch patch {
     case .scalar(let scalar):
-      return scalar.kind == .null ? nil : patch
+      if scalar.kind == .null { return nil }
+      // The reference's merge gives the patch's value the style the resource
+      // wrote there: a quoted (or block) value stays a string (`replicas: "3"`
+      // patched with 5 gives "5"), a plain one takes the patch's type (`80%`
+      // patched with 0 gives 0).
+      if scalar.kind != .string, case .scalar(let old)? = dest, old.kind != .null, old.style != .plain {
+        return .scalar(.string(scalar.value, mark: scalar.mark))
+      }
+      return patch
     case .mapping(let patchMap):
       if field?.strategy == "replace" { return cleaned(patchMap).map(Node.mapping) }
       let destMap: Mapping? = if case .mapping(let map)? = dest { map } else { nil }

@@ -121,10 +121,20 @@ public struct ReplacementTransformer: BuiltinTransformer {
     }
     guard case .scalar(let text) = value, case .scalar(var target)? = current else { return value }
     target.value = text.value
-    if target.kind == .null {
-      target.kind = ScalarResolver.resolveCore(text.value)
-    } else if target.kind != .string && ScalarResolver.resolveCore(text.value) != target.kind {
-      target.kind = .string
+    let read = ScalarResolver.resolveCore(text.value)
+    switch target.kind {
+    case .null:
+      target.kind = read
+    case .int, .bool, .float:
+      // The field keeps its type, as in the reference, whose output then
+      // refuses text of another (an integer may stand for a float).
+      guard read == target.kind || (target.kind == .float && read == .int) else {
+        throw Diagnostic(mark, "the replacement's value does not read as the \(target.kind) the field it replaces holds")
+      }
+    case .string:
+      break
+    default:
+      if read != target.kind { target.kind = .string }
     }
     target.style = .plain
     return .scalar(target)

@@ -178,6 +178,12 @@ public struct ResourceMap: Sendable {
         for field in ["data", "binaryData"] {
           guard let oldData = old.object[field]?.mapping else { continue }
           let merged = oldData.deepCopy()
+          // Merged data is a map of strings: a value written as 0123 or yes stays that text, quoted.
+          for index in merged.entries.indices {
+            if case .scalar(let scalar) = merged.entries[index].value, scalar.kind != .string {
+              merged.entries[index].value = .scalar(.string(scalar.value, mark: scalar.mark))
+            }
+          }
           if let newData = resource.object[field]?.mapping {
             for entry in newData.entries { merged[entry.key.value] = entry.value }
           }
