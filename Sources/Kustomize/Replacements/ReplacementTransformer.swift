@@ -129,7 +129,8 @@ public struct ReplacementTransformer: BuiltinTransformer {
       // The field keeps its type, as in the reference, whose output then
       // refuses text of another (an integer may stand for a float).
       guard read == target.kind || (target.kind == .float && read == .int) else {
-        throw Diagnostic(mark, "the replacement's value does not read as the \(target.kind) the field it replaces holds")
+        throw Diagnostic(
+          mark, "the replacement's value does not read as the \(target.kind) the field it replaces holds")
       }
     case .string:
       break
