@@ -26,6 +26,13 @@ struct CompositionOptions: ParsableArguments {
       valueName: "name=value"))
   var limitAssignments: [String] = []
 
+  @Option(
+    name: .customLong("load-restrictor"),
+    help: ArgumentHelp(
+      "Where the files a kustomization names may lie: LoadRestrictionsRootOnly (in or below its directory, the default) or LoadRestrictionsNone (anywhere), as kubectl kustomize takes it.",
+      valueName: "restriction"))
+  var loadRestriction: LoadRestriction = .rootOnly
+
   /// The build's bounds, the defaults changed by `--limit`.
   var limits: Limits {
     get throws(Diagnostic) {
@@ -60,7 +67,7 @@ struct CompositionOptions: ParsableArguments {
 
   /// Builds `directory`, composed when options or a namespace are given; warnings go to stderr.
   func build(_ directory: String) throws(Diagnostic) -> ResourceMap {
-    var builder = Builder(limits: try limits)
+    var builder = Builder(limits: try limits, restriction: loadRestriction)
     let resources: ResourceMap
     if composes {
       let (composition, root) = try composition(for: directory)
@@ -72,3 +79,5 @@ struct CompositionOptions: ParsableArguments {
     return resources
   }
 }
+
+extension LoadRestriction: ExpressibleByArgument {}

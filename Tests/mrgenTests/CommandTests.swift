@@ -186,6 +186,27 @@ import Testing
         """)
   }
 
+  /// `--load-restrictor` as kubectl kustomize spells it: a file outside the root is
+  /// refused by default, read with LoadRestrictionsNone; another value is a usage error.
+  @Test func loadRestrictorReachesTheBuild() throws {
+    let base = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: base) }
+    try FileManager.default.createDirectory(at: base.appendingPathComponent("app"), withIntermediateDirectories: true)
+    try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: out\n".write(
+      to: base.appendingPathComponent("outside.yaml"), atomically: true, encoding: .utf8)
+    try "resources: [../outside.yaml]\n".write(
+      to: base.appendingPathComponent("app/kustomization.yaml"), atomically: true, encoding: .utf8)
+    let app = base.appendingPathComponent("app").path
+    let refused = try Self.run(["build", app])
+    #expect(refused.status == 1 && refused.stdout.isEmpty)
+    #expect(refused.stderr.contains("outside the kustomization's directory"))
+    let read = try Self.run(["build", app, "--load-restrictor", "LoadRestrictionsNone"])
+    #expect(read.status == 0)
+    #expect(read.stdout == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: out\n")
+    #expect(try Self.run(["build", app, "--load-restrictor=LoadRestrictionsRootOnly"]).status == 1)
+    #expect(try Self.run(["build", app, "--load-restrictor", "None"]).status == 2)
+  }
+
   @Test func usageErrorsExitWithTwo() throws {
     #expect(try Self.run(["build"]).status == 2)
     #expect(try Self.run(["frobnicate"]).status == 2)

@@ -12,8 +12,10 @@ public struct Builder {
   /// Warnings for stderr, in the order found; they never change the output.
   public private(set) var warnings: [Diagnostic] = []
 
-  public init(fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits()) {
-    loader = Loader(fileSystem: fileSystem, limits: limits)
+  public init(
+    fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits(), restriction: LoadRestriction = .rootOnly
+  ) {
+    loader = Loader(fileSystem: fileSystem, limits: limits, restriction: restriction)
   }
 
   /// Builds the kustomization in `directory`.

@@ -10,12 +10,17 @@ public struct Loader {
 
   public let fileSystem: any FileSystem
   public let limits: Limits
+  /// Where the files a kustomization names may lie (kustomize's `--load-restrictor`).
+  public let restriction: LoadRestriction
   /// The bytes read so far by the build this loader serves.
   let budget: ReadBudget
 
-  public init(fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits()) {
+  public init(
+    fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits(), restriction: LoadRestriction = .rootOnly
+  ) {
     self.fileSystem = fileSystem
     self.limits = limits
+    self.restriction = restriction
     budget = ReadBudget(limit: limits.totalBytes)
   }
 
@@ -67,8 +72,17 @@ public struct Loader {
     file: String, bytes: [UInt8]
   ) {
     let file = Path.join(directory, entry.value)
-    let root = try realDirectory(directory, at: entry.mark)
-    return (file, try read(file, root: root, named: "\(what) '\(entry.value)'", at: entry.mark))
+    let name = "\(what) '\(entry.value)'"
+    switch restriction {
+    case .rootOnly:
+      return (file, try read(file, root: try realDirectory(directory, at: entry.mark), named: name, at: entry.mark))
+    case .none:
+      // Anywhere, but still only regular files, and never a running process's own (its environment).
+      if let real = try? fileSystem.realPath(file), real == "/proc" || real.hasPrefix("/proc/") {
+        throw Diagnostic(entry.mark, "\(name) is a file of a running process under /proc; mrgen never reads those")
+      }
+      return (file, try read(file, root: "/", named: name, at: entry.mark))
+    }
   }
 
   /// The YAML documents of the file an entry names.
