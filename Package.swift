@@ -19,10 +19,12 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]
     ),
+    // RE2 (Go's regular expressions, as kustomize matches names), through a small C face.
+    .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
     // Nodes with source marks, the parser and the kustomize-compatible emitter.
     .target(name: "YAML", dependencies: ["CYAML"]),
     // The engine: kustomizations, resources, loader, transformers, build pipeline.
-    .target(name: "Kustomize", dependencies: ["YAML", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "Kustomize", dependencies: ["YAML", "CRE2", .product(name: "Crypto", package: "swift-crypto")]),
     // The Model Registry tree's catalog: options, their rules, composition.
     .target(name: "ModelRegistry", dependencies: ["Kustomize", "YAML"]),
     // What mrgen writes: the stream to stdout, -o FILE and -o DIR without
@@ -48,5 +50,6 @@ let package = Package(
     .testTarget(name: "OutputTests", dependencies: ["Output", "Kustomize", "YAML"]),
     .testTarget(name: "mrgenTests", dependencies: ["mrgen"], resources: [.copy("Fixtures")]),
   ],
-  swiftLanguageModes: [.v6]
+  swiftLanguageModes: [.v6],
+  cxxLanguageStandard: .cxx17
 )

@@ -1,12 +1,15 @@
+import CRE2
+
 /// A name as kustomize matches it: an anchored regular expression, the whole
 /// text matching; for an image, the name may be followed by a tag and a digest.
 ///
 /// The one matcher of patch targets (group, version, kind, name, namespace)
 /// and `images:` names. Text with no regular-expression syntax but `.`
 /// (common in names) is compared byte by byte, `.` standing for any one
-/// character but a line break; the regular-expression engine is used for the
-/// rest, and where `.` may meet a character of more than one byte.
-struct Pattern: @unchecked Sendable {
+/// character but a line break; RE2, the engine of Go's `regexp` that kustomize
+/// uses, takes the rest (so `(?!x)` and `\1` are refused as kustomize refuses
+/// them), and where `.` may meet a character of more than one byte.
+struct Pattern: Sendable {
   /// What may follow the name.
   enum Tail: Sendable {
     /// Nothing: the whole text is the name.
@@ -17,7 +20,7 @@ struct Pattern: @unchecked Sendable {
 
   /// The text when it holds no regular-expression syntax but `.`.
   private let literal: [UInt8]?
-  private let regex: Regex<AnyRegexOutput>?
+  private let regex: RE2?
   private let tail: Tail
 
   init?(_ text: String, tail: Tail = .none) {
@@ -35,7 +38,7 @@ struct Pattern: @unchecked Sendable {
       case .none: "^(?:" + text + ")$"
       case .imageTagAndDigest: "^" + text + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$"
       }
-    guard let compiled = try? Regex(source) else { return nil }
+    guard let compiled = RE2(source) else { return nil }
     regex = compiled
   }
 
@@ -50,7 +53,7 @@ struct Pattern: @unchecked Sendable {
 
   func matches(_ text: String) -> Bool {
     guard let literal, !(regex != nil && text.utf8.contains(where: { $0 >= 0x80 })) else {
-      return (try? regex?.wholeMatch(in: text)) != nil
+      return regex?.matchesWhole(text) ?? false
     }
     let bytes = text.utf8
     guard bytes.count >= literal.count else { return false }
@@ -87,5 +90,32 @@ struct Pattern: @unchecked Sendable {
       rest = rest.dropFirst(digestPrefix.count).drop(while: isTagCharacter)
     }
     return rest.isEmpty
+  }
+}
+
+/// A compiled RE2 pattern; immutable once compiled, so it may be shared.
+final class RE2: Sendable {
+  private nonisolated(unsafe) let compiled: OpaquePointer
+
+  /// Compiles `pattern`; nil when RE2 refuses it.
+  init?(_ pattern: String) {
+    var error = [CChar](repeating: 0, count: 256)
+    var text = pattern
+    let compiled = text.withUTF8 { bytes in
+      bytes.withMemoryRebound(to: CChar.self) { chars in
+        cre2_compile(chars.baseAddress, chars.count, &error, error.count)
+      }
+    }
+    guard let compiled else { return nil }
+    self.compiled = compiled
+  }
+
+  deinit { cre2_free(compiled) }
+
+  func matchesWhole(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      bytes.withMemoryRebound(to: CChar.self) { chars in cre2_full_match(compiled, chars.baseAddress, chars.count) }
+    }
   }
 }
