@@ -31,4 +31,8 @@ extern "C" bool cre2_full_match(const CRE2Pattern *pattern, const char *text, si
   return re2::RE2::FullMatch(re2::StringPiece(text, length), pattern->regex);
 }
 
+extern "C" bool cre2_partial_match(const CRE2Pattern *pattern, const char *text, size_t length) {
+  return re2::RE2::PartialMatch(re2::StringPiece(text, length), pattern->regex);
+}
+
 extern "C" void cre2_free(CRE2Pattern *pattern) { delete pattern; }

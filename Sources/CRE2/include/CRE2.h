@@ -20,6 +20,9 @@ CRE2Pattern *_Nullable cre2_compile(const char *_Nullable pattern, size_t length
 /// Whether the whole of `text` (NULL when empty) matches.
 bool cre2_full_match(const CRE2Pattern *_Nonnull pattern, const char *_Nullable text, size_t length);
 
+/// Whether some part of `text` (NULL when empty) matches, as Go's MatchString.
+bool cre2_partial_match(const CRE2Pattern *_Nonnull pattern, const char *_Nullable text, size_t length);
+
 void cre2_free(CRE2Pattern *_Nullable pattern);
 
 #ifdef __cplusplus

@@ -6,10 +6,17 @@ import YAML
 /// `metadata.annotations.[example.com/key]` keep theirs. A segment is a map
 /// key, a list selector `[key=value]` (or `[=value]` for a list of scalars),
 /// a list index, or `*` for every item.
+///
+/// Where a path reads (a replacement's source, a var), a selector's value is
+/// compared exactly; where it writes (a replacement's targets), it is a Go
+/// regular expression that may match any part of the item's value, as the
+/// reference reads it (`[name=cert]` reaches `cert` and `cert-extra`,
+/// `[name=^cert$]` only the first); an item it creates takes the text itself.
 struct FieldPath: Sendable, CustomStringConvertible {
   enum Segment: Sendable {
     case key(String)
-    case select(key: String, value: String)
+    /// `pattern` is the value compiled by RE2, nil where RE2 refuses it (then compared exactly).
+    case select(key: String, value: String, pattern: RE2?)
     case index(Int)
     case all
   }
@@ -24,7 +31,8 @@ struct FieldPath: Sendable, CustomStringConvertible {
       if part.hasPrefix("[") && part.hasSuffix("]") {
         let inner = String(part.dropFirst().dropLast())
         if let equals = inner.firstIndex(of: "=") {
-          return .select(key: String(inner[..<equals]), value: String(inner[inner.index(after: equals)...]))
+          let value = String(inner[inner.index(after: equals)...])
+          return .select(key: String(inner[..<equals]), value: value, pattern: RE2(value))
         }
         return .key(inner)
       }
@@ -43,7 +51,7 @@ struct FieldPath: Sendable, CustomStringConvertible {
       case (.key(let key), .mapping(let map)):
         guard let next = map[key] else { return nil }
         node = next
-      case (.select(let key, let value), .sequence(let list)):
+      case (.select(let key, let value, _), .sequence(let list)):
         guard let next = list.items.first(where: { FieldPath.item($0, matches: key, value) }) else { return nil }
         node = next
       case (.index(let index), .sequence(let list)):
@@ -54,6 +62,13 @@ struct FieldPath: Sendable, CustomStringConvertible {
       }
     }
     return node
+  }
+
+  /// Whether a list item's value (at `key`, or the item itself for `[=value]`) matches the pattern somewhere.
+  static func item(_ item: Node, matches key: String, _ value: String, pattern: RE2?) -> Bool {
+    guard let pattern else { return FieldPath.item(item, matches: key, value) }
+    let text = key.isEmpty ? item.scalar?.value : item.mapping?[key]?.scalar?.value
+    return text.map(pattern.matchesPart) ?? false
   }
 
   static func item(_ item: Node, matches key: String, _ value: String) -> Bool {
@@ -112,9 +127,9 @@ struct FieldPath: Sendable, CustomStringConvertible {
         }
       }
       next(.field(map, key))
-    case (.select(let key, let value), .sequence(let list)):
+    case (.select(let key, let value, let pattern), .sequence(let list)):
       var matched = false
-      for index in list.items.indices where FieldPath.item(list.items[index], matches: key, value) {
+      for index in list.items.indices where FieldPath.item(list.items[index], matches: key, value, pattern: pattern) {
         matched = true
         next(.item(list, index))
       }

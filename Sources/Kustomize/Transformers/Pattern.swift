@@ -118,4 +118,12 @@ final class RE2: Sendable {
       bytes.withMemoryRebound(to: CChar.self) { chars in cre2_full_match(compiled, chars.baseAddress, chars.count) }
     }
   }
+
+  /// Whether some part of `text` matches (Go's `MatchString`).
+  func matchesPart(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      bytes.withMemoryRebound(to: CChar.self) { chars in cre2_partial_match(compiled, chars.baseAddress, chars.count) }
+    }
+  }
 }
