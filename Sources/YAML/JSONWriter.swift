@@ -44,6 +44,19 @@ public enum JSONWriter {
     }
   }
 
+  /// How many characters `writeString` writes for `text`, quotes included.
+  public static func encodedLength(_ text: String) -> Int {
+    var length = 2
+    for scalar in text.unicodeScalars {
+      switch scalar.value {
+      case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: length += 2
+      case 0x00..<0x20, 0x3C, 0x3E, 0x26, 0x2028, 0x2029: length += 6
+      default: length += 1
+      }
+    }
+    return length
+  }
+
   /// A string with Go's escapes: control characters, `"` and `\`, HTML's `<>&`, U+2028 and U+2029.
   public static func writeString(_ text: String, into out: inout [UInt8]) {
     let hex = Array("0123456789abcdef".utf8)

@@ -6,7 +6,7 @@ import YAML
 ///
 ///     load (every file, up front) ─► per kustomization, innermost first:
 ///       resources ─► configurations ─► generators ─► components ─► transformers ─► vars
-///     ─► hash suffixes ─► name references ─► vars ─► build metadata ─► annotations as strings ─► order
+///     ─► hash suffixes ─► name references ─► vars ─► build metadata ─► annotations as strings ─► key lengths ─► order
 public struct Builder {
   public let loader: Loader
   /// Warnings for stderr, in the order found; they never change the output.
@@ -43,6 +43,7 @@ public struct Builder {
     try VarTransformer(vars: accumulation.vars, fieldSpecs: accumulation.config.varReference).run(on: &resources)
     BuildMetadata(options: kustomization.buildMetadata, root: kustomization.directory).apply(to: resources)
     BuildMetadata.finishAnnotations(resources)
+    try KeyLengthCheck.check(resources)
     try OrderTransformer(options: kustomization.sortOptions).run(on: &resources)
     return resources
   }
