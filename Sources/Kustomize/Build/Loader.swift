@@ -78,10 +78,21 @@ public struct Loader {
       return (file, try read(file, root: try realDirectory(directory, at: entry.mark), named: name, at: entry.mark))
     case .none:
       // Anywhere, but still only regular files, and never a running process's own (its environment).
-      if let real = try? fileSystem.realPath(file), real == "/proc" || real.hasPrefix("/proc/") {
+      // The read is confined to the directory the path resolved to here, so a link
+      // swapped in after this check (towards /proc, say) is refused, not followed.
+      let real: String
+      do {
+        real = try fileSystem.realPath(file)
+      } catch .missing {
+        throw Diagnostic(entry.mark, "\(name) not found: no file at '\(file)'")
+      } catch {
+        throw Diagnostic(entry.mark, "\(name) \(error.reason)")
+      }
+      if real == "/proc" || real.hasPrefix("/proc/") {
         throw Diagnostic(entry.mark, "\(name) is a file of a running process under /proc; mrgen never reads those")
       }
-      return (file, try read(file, root: "/", named: name, at: entry.mark))
+      let parent = real.lastIndex(of: "/").map { String(real[..<$0]) } ?? "/"
+      return (file, try read(file, root: parent.isEmpty ? "/" : parent, named: name, at: entry.mark))
     }
   }
 
