@@ -42,6 +42,25 @@ public enum Node: Sendable {
     return false
   }
 
+  /// Whether two trees are the same down to every scalar's text, kind, style
+  /// and the place it was read from: a value a transformer wrote again (with
+  /// no source place) differs from the one it replaced, even if equal.
+  public func isIdentical(to other: Node) -> Bool {
+    switch (self, other) {
+    case (.scalar(let a), .scalar(let b)):
+      return a.value == b.value && a.kind == b.kind && a.style == b.style && a.mark == b.mark
+    case (.sequence(let a), .sequence(let b)):
+      return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { $0.isIdentical(to: $1) }
+    case (.mapping(let a), .mapping(let b)):
+      return a.entries.count == b.entries.count
+        && zip(a.entries, b.entries).allSatisfy {
+          $0.key.value == $1.key.value && $0.key.mark == $1.key.mark && $0.value.isIdentical(to: $1.value)
+        }
+    default:
+      return false
+    }
+  }
+
   /// An independent copy: editing it leaves the original untouched.
   public func deepCopy() -> Node {
     switch self {

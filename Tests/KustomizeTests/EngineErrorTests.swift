@@ -53,7 +53,7 @@ import YAML
     #expect(error?.message.hasPrefix("remote resource") == true)
   }
 
-  @Test(arguments: ["helmCharts", "generators", "transformers"])
+  @Test(arguments: ["helmCharts", "helmGlobals"])
   func pluginsAreRejected(_ field: String) {
     let error = failure(["kustomization.yaml": "\(field):\n- x\n"])
     #expect(error?.message.contains("not supported") == true)

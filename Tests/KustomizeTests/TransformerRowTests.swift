@@ -53,8 +53,17 @@ import YAML
     var map = try resources(row.input)
     let pipeline = Pipeline(recordsTransformations: false, limits: Limits())
     let transformers = try pipeline.transformers(of: loaded, config: TransformerConfig())
-    #expect(!transformers.isEmpty)
+    #expect(!transformers.isEmpty || !kustomization.transformers.isEmpty)
     for transformer in transformers { try transformer.run(on: &map) }
+    // Builtin plugins written inline in `transformers:` run after the fields' transformers.
+    let context = BuiltinPlugins.Context(kustomization: kustomization, loader: Loader(), rootName: "row")
+    for entry in kustomization.transformers {
+      let configs = try #require(try LoadedKustomization.inlineConfigs(entry, in: kustomization, loader: Loader()))
+      for case .transformer(let plugin) in try BuiltinPlugins.configure(configs, role: .transformers, context: context)
+      {
+        try plugin.make(nil).run(on: &map)
+      }
+    }
     // The annotations map kustomize keeps during a build (JSON patches may add to it) goes at its end.
     BuildMetadata.finishAnnotations(map)
     #expect(String(decoding: try Builder.render(map), as: UTF8.self) == row.expected)

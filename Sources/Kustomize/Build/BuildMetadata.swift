@@ -60,9 +60,11 @@ struct BuildMetadata {
     switch origin {
     case .file(let path):
       return "\(indent)path: \(Path.relative(path, from: root))\n"
-    case .builtin(let configuredIn, let kind):
+    case .builtin(let configuredIn, let kind, let name, let namespace):
       return "\(indent)configuredIn: \(Path.relative(configuredIn, from: root))\n\(indent)configuredBy:\n"
         + "\(indent)  apiVersion: builtin\n\(indent)  kind: \(kind)\n"
+        + (name.isEmpty ? "" : "\(indent)  name: \(name)\n")
+        + (namespace.isEmpty ? "" : "\(indent)  namespace: \(namespace)\n")
     }
   }
 }

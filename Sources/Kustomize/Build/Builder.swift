@@ -5,7 +5,8 @@ import YAML
 /// ordered exactly as `kustomize build` would.
 ///
 ///     load (every file, up front) ─► per kustomization, innermost first:
-///       resources ─► configurations ─► generators ─► components ─► transformers ─► vars
+///       resources ─► configurations ─► generators (fields, then plugins) ─► components
+///       ─► transformers (fields, then plugins) ─► validators ─► vars
 ///     ─► hash suffixes ─► name references ─► vars ─► build metadata ─► annotations as strings ─► key lengths ─► order
 public struct Builder {
   public let loader: Loader
@@ -102,15 +103,14 @@ struct Pipeline {
       try accumulate(component, into: &accumulation, includedAt: component.includedAt)
     }
     for transformer in try transformers(of: loaded, config: accumulation.config) {
-      warnUnmatched(transformer, in: accumulation.resources)
-      try transformer.run(on: &accumulation.resources)
-      if recordsTransformations {
-        for kind in transformer.recordedKinds {
-          let origin = Resource.Origin.builtin(configuredIn: kustomization.file, kind: kind)
-          for resource in accumulation.resources.resources { resource.transformations.append(origin) }
-        }
-      }
+      try run(
+        transformer, on: &accumulation.resources,
+        recording: transformer.recordedKinds.map { .builtin(configuredIn: kustomization.file, kind: $0) })
     }
+    for plugin in loaded.pluginTransformers {
+      try run(plugin.make(openAPI), on: &accumulation.resources, recording: [plugin.origin])
+    }
+    for validator in loaded.validators { try validate(validator, accumulation.resources) }
     try accumulation.addVars(kustomization.vars)
     guard accumulation.resources.count <= limits.resources else {
       throw Diagnostic(
@@ -129,7 +129,21 @@ struct Pipeline {
     }
   }
 
-  /// A kustomization's transformers, in kustomize's order.
+  /// Runs one transformer, recording its run for `buildMetadata: [transformerAnnotations]`.
+  mutating func run(
+    _ transformer: any BuiltinTransformer, on resources: inout ResourceMap, recording: [Resource.Origin]
+  )
+    throws(Diagnostic)
+  {
+    warnUnmatched(transformer, in: resources)
+    try transformer.run(on: &resources)
+    guard recordsTransformations else { return }
+    for origin in recording {
+      for resource in resources.resources { resource.transformations.append(origin) }
+    }
+  }
+
+  /// A kustomization's transformers from its fields, in kustomize's order.
   func transformers(of loaded: LoadedKustomization, config: TransformerConfig) throws(Diagnostic)
     -> [any BuiltinTransformer]
   {
@@ -176,6 +190,24 @@ struct Pipeline {
       result.append(ReplacementTransformer(loaded.replacements))
     }
     return result
+  }
+
+  /// Runs a validator over a copy of the resources: like kustomize, it fails
+  /// if the validator wrote anything, even a value equal to the old one.
+  func validate(_ validator: PluginTransformer, _ resources: ResourceMap) throws(Diagnostic) {
+    var copy = ResourceMap()
+    for resource in resources.resources {
+      try copy.append(Resource(object: resource.object.deepCopy(), source: resource.source))
+    }
+    try validator.make(openAPI).run(on: &copy)
+    let unchanged =
+      copy.count == resources.count
+      && zip(copy.resources, resources.resources).allSatisfy {
+        Node.mapping($0.object).isIdentical(to: .mapping($1.object))
+      }
+    guard unchanged else {
+      throw Diagnostic(validator.mark, "a validator must not change the resources, and this one did")
+    }
   }
 
   /// The reference accepts a targeted patch that matches nothing; mrgen says so on stderr.

@@ -24,6 +24,10 @@ public struct LoadedKustomization {
   var patches: [(entry: Kustomization.Patch, content: PatchTransformer.Content)] = []
   var patchesJson6902: [(entry: Kustomization.Patch, content: PatchTransformer.Content)] = []
   var replacements: [Replacement] = []
+  /// The transformers its `transformers:` configure, run after those of its fields.
+  var pluginTransformers: [PluginTransformer] = []
+  /// The transformers its `validators:` configure: each must leave the resources as they are.
+  var validators: [PluginTransformer] = []
   /// Warnings about this kustomization and the files it names.
   var warnings: [Diagnostic] = []
 
@@ -96,6 +100,19 @@ public struct LoadedKustomization {
       }
     }
     try loaded.generate(loader: loader)
+    let context = BuiltinPlugins.Context(
+      kustomization: kustomization, loader: loader,
+      rootName: realDirectory.split(separator: "/").last.map(String.init) ?? "/")
+    for role in [BuiltinPlugins.Role.generators, .transformers, .validators] {
+      let configs = try pluginConfigs(role, of: kustomization, loader: loader, visiting: &visiting)
+      for configured in try BuiltinPlugins.configure(configs, role: role, context: context) {
+        switch (configured, role) {
+        case (.generated(let generated), _): loaded.generated += generated
+        case (.transformer(let transformer), .validators): loaded.validators.append(transformer)
+        case (.transformer(let transformer), _): loaded.pluginTransformers.append(transformer)
+        }
+      }
+    }
     for entry in kustomization.components {
       loaded.components.append(try component(entry, from: kustomization, loader: loader, visiting: &visiting))
     }
@@ -210,6 +227,70 @@ public struct LoadedKustomization {
     }
   }
 
+  /// The plugin configurations a `generators:`, `transformers:` or `validators:`
+  /// list names: first those written inline, then, in order, the resources of a file or
+  /// the output of a kustomization directory (built now, with its own
+  /// transformers, as kustomize builds it).
+  static func pluginConfigs(
+    _ role: BuiltinPlugins.Role, of kustomization: Kustomization, loader: Loader, visiting: inout [String]
+  ) throws(Diagnostic) -> [Resource] {
+    let entries: [Located<String>]
+    switch role {
+    case .generators: entries = kustomization.generators
+    case .transformers: entries = kustomization.transformers
+    case .validators: entries = kustomization.validators
+    }
+    // As in kustomize, the configurations written inline come first, then those the paths lead to.
+    var configs: [Resource] = []
+    var paths: [Located<String>] = []
+    for entry in entries {
+      if let inline = try inlineConfigs(entry, in: kustomization, loader: loader) {
+        configs += inline
+      } else {
+        paths.append(entry)
+      }
+    }
+    for entry in paths {
+      switch try resources(entry, from: kustomization, loader: loader, visiting: &visiting) {
+      case .file(let resources):
+        configs += resources
+      case .kustomization(let nested):
+        var pipeline = Pipeline(recordsTransformations: false, limits: loader.limits)
+        var accumulation = Accumulation()
+        do throws(Diagnostic) {
+          try pipeline.accumulate(nested, into: &accumulation)
+        } catch {
+          throw error.included(from: entry.mark)
+        }
+        configs += accumulation.resources.resources
+      }
+    }
+    return configs
+  }
+
+  /// An entry holding YAML maps rather than a path: the configurations written
+  /// in it, each needing a kind and a name as any resource; nil for a path.
+  static func inlineConfigs(_ entry: Located<String>, in kustomization: Kustomization, loader: Loader)
+    throws(Diagnostic) -> [Resource]?
+  {
+    guard entry.value.contains("\n") || entry.value.contains(": ") else { return nil }
+    var parser = Parser()
+    parser.limits = loader.limits.parser
+    let documents = try parser.parse(entry.value, file: kustomization.file, lineOffset: entry.mark.line)
+    let maps = documents.compactMap(\.mapping)
+    guard !maps.isEmpty, maps.count == documents.filter({ !$0.isNull }).count else { return nil }
+    var configs: [Resource] = []
+    for map in maps where !map.entries.isEmpty {
+      let resource = Resource(object: map, source: map.mark)
+      guard !resource.gvk.kind.isEmpty, !resource.name.isEmpty else {
+        throw Diagnostic(map.mark, "a plugin configuration written inline needs 'kind' and 'metadata.name'")
+      }
+      resource.origin = .file(kustomization.file)
+      configs.append(resource)
+    }
+    return configs
+  }
+
   /// ConfigMap then Secret generators, each read from its sources now.
   mutating func generate(loader: Loader) throws(Diagnostic) {
     var keyValues = KeyValueLoader(loader: loader, directory: kustomization.directory)
@@ -280,8 +361,15 @@ public struct LoadedKustomization {
 
   /// The kustomization's replacements, those in files read now.
   static func replacements(of kustomization: Kustomization, loader: Loader) throws(Diagnostic) -> [Replacement] {
+    try replacements(kustomization.replacements, in: kustomization, loader: loader)
+  }
+
+  /// Replacement entries, those in files read now.
+  static func replacements(
+    _ entries: [Kustomization.ReplacementEntry], in kustomization: Kustomization, loader: Loader
+  ) throws(Diagnostic) -> [Replacement] {
     var result: [Replacement] = []
-    for entry in kustomization.replacements {
+    for entry in entries {
       switch entry {
       case .inline(let replacement):
         result.append(replacement)

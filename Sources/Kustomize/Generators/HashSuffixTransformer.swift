@@ -4,7 +4,8 @@ import YAML
 /// Runs once at the end of a build: appends a hash of their content to the
 /// names of generated ConfigMaps and Secrets, so that a change of content rolls
 /// the workloads that use them. References follow in the name-reference pass.
-public struct HashSuffixTransformer: Transformer {
+public struct HashSuffixTransformer: BuiltinTransformer {
+  public static let kind = "HashTransformer"
   public var action: String { "adding content hashes to generated names" }
 
   public init() {}

@@ -40,10 +40,13 @@ struct FieldTable<Value>: Sendable {
     return rows[index]
   }
 
-  /// Decodes every entry of `mapping` into `value`, in file order; a key no row names is refused.
-  func decode(_ mapping: Mapping, into value: inout Value) throws(Diagnostic) {
+  /// Decodes every entry of `mapping` into `value`, in file order; a key no row
+  /// names is refused, or skipped when `ignoringUnknown` (as kustomize reads a
+  /// builtin plugin's configuration, with Go's lenient JSON decoding).
+  func decode(_ mapping: Mapping, into value: inout Value, ignoringUnknown: Bool = false) throws(Diagnostic) {
     for entry in mapping.entries {
       guard let row = row(for: entry.key.value) else {
+        if ignoringUnknown { continue }
         throw Diagnostic(entry.key.mark, "unknown field '\(entry.key.value)' in \(context)")
       }
       try row.decode(&value, entry.value, entry.key)

@@ -43,6 +43,11 @@ public struct Kustomization: Sendable {
   public var configurations: [Located<String>] = []
   public var crds: [Located<String>] = []
   public var vars: [Var] = []
+  /// `generators:`, `transformers:` and `validators:`: files, kustomization
+  /// directories or inline YAML holding configurations of kustomize's builtin plugins.
+  public var generators: [Located<String>] = []
+  public var transformers: [Located<String>] = []
+  public var validators: [Located<String>] = []
   /// `buildMetadata:` options; only the top kustomization's count, as in kustomize.
   public var buildMetadata: Set<String> = []
   /// `openapi:`: a schema file for strategic merges of custom resources, or a built-in version.

@@ -133,15 +133,7 @@ struct KustomizationDecoder {
         }
       },
       Row("replacements") { decoder, value, _ throws(Diagnostic) in
-        for item in try NodeDecoding.list(value, field: "replacements") {
-          if let map = item.mapping, let path = map["path"] {
-            try NodeDecoding.checkKeys(map, allowed: ["path"], in: "a replacement given by path")
-            decoder.result.replacements.append(
-              .path(Located(try NodeDecoding.string(path, field: "path"), mark: path.mark)))
-          } else {
-            decoder.result.replacements.append(.inline(try Replacement.decode(item, field: "replacements")))
-          }
-        }
+        decoder.result.replacements += try KustomizationDecoder.replacementEntries(value)
       },
       Row("configurations") { decoder, value, _ throws(Diagnostic) in
         decoder.result.configurations += try NodeDecoding.stringList(value, field: "configurations")
@@ -176,10 +168,30 @@ struct KustomizationDecoder {
       rejected(
         "helmChartInflationGenerator",
         "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
-      rejected("generators", "generator plugins are not supported"),
-      rejected("transformers", "transformer plugins are not supported"),
-      rejected("validators", "validator plugins are not supported"),
+      Row("generators") { decoder, value, _ throws(Diagnostic) in
+        decoder.result.generators += try NodeDecoding.stringList(value, field: "generators")
+      },
+      Row("transformers") { decoder, value, _ throws(Diagnostic) in
+        decoder.result.transformers += try NodeDecoding.stringList(value, field: "transformers")
+      },
+      Row("validators") { decoder, value, _ throws(Diagnostic) in
+        decoder.result.validators += try NodeDecoding.stringList(value, field: "validators")
+      },
     ])
+
+  /// `replacements:` entries: each written inline or given by `path`.
+  static func replacementEntries(_ value: Node) throws(Diagnostic) -> [Kustomization.ReplacementEntry] {
+    var entries: [Kustomization.ReplacementEntry] = []
+    for item in try NodeDecoding.list(value, field: "replacements") {
+      if let map = item.mapping, let path = map["path"] {
+        try NodeDecoding.checkKeys(map, allowed: ["path"], in: "a replacement given by path")
+        entries.append(.path(Located(try NodeDecoding.string(path, field: "path"), mark: path.mark)))
+      } else {
+        entries.append(.inline(try Replacement.decode(item, field: "replacements")))
+      }
+    }
+    return entries
+  }
 
   static func rejected(_ name: String, _ reason: String) -> Row {
     Row(name) { _, value, key throws(Diagnostic) in

@@ -275,7 +275,9 @@ public final class Resource: @unchecked Sendable {
   /// A file a resource was read from, or the kustomization entry that made or changed it.
   public enum Origin: Sendable, Equatable {
     case file(String)
-    case builtin(configuredIn: String, kind: String)
+    /// Made or changed by a builtin generator or transformer, configured in a
+    /// file; a plugin configuration also gives its name and namespace.
+    case builtin(configuredIn: String, kind: String, name: String = "", namespace: String = "")
   }
 
   public init(object: Mapping, source: Mark) {

@@ -12,16 +12,20 @@ public struct PrefixSuffixTransformer: BuiltinTransformer {
   public var prefix: String
   public var suffix: String
   public var skipped: [GVK]
+  /// The types whose `metadata.name` changes: every type for the kustomization
+  /// fields; for a plugin, those its `metadata/name` field specs select.
+  public var renamed: [GVK]
   /// Other fields that take the prefix, and those that take the suffix (from `configurations:` or `crds:`).
   public var prefixFields: [FieldSpec]
   public var suffixFields: [FieldSpec]
 
   public init(
     prefix: String, suffix: String, skipped: [GVK] = DefaultFieldSpecs.prefixSuffixSkipped,
-    prefixFields: [FieldSpec] = [],
+    renamed: [GVK] = [GVK()], prefixFields: [FieldSpec] = [],
     suffixFields: [FieldSpec] = [], mark: Mark? = nil
   ) {
     self.mark = mark
+    self.renamed = renamed
     self.prefix = prefix
     self.suffix = suffix
     self.skipped = skipped
@@ -34,10 +38,15 @@ public struct PrefixSuffixTransformer: BuiltinTransformer {
     for resource in resources.resources {
       let original = resource.originalID.gvk
       if skipped.contains(where: { original.isSelected(by: $0) }) { continue }
-      resource.recordPrefix(prefix)
-      resource.recordSuffix(suffix)
-      try resources.update(resource, keepingPreviousID: true) { (resource) throws(Diagnostic) in
-        resource.object.mapping(creating: "metadata").setString("name", prefix + resource.name + suffix)
+      let renames = renamed.contains { original.isSelected(by: $0) }
+      if renames {
+        resource.recordPrefix(prefix)
+        resource.recordSuffix(suffix)
+      }
+      try resources.update(resource, keepingPreviousID: renames) { (resource) throws(Diagnostic) in
+        if renames {
+          resource.object.mapping(creating: "metadata").setString("name", prefix + resource.name + suffix)
+        }
         for (specs, before, after) in [(prefixFields, prefix, ""), (suffixFields, "", suffix)]
         where !(before + after).isEmpty {
           for spec in specs where original.isSelected(by: spec.gvk) {
