@@ -33,6 +33,8 @@ struct CompositionOptions: ParsableArguments {
       valueName: "restriction"))
   var loadRestriction: LoadRestriction = .rootOnly
 
+  @OptionGroup(title: "Flags of kubectl kustomize") var kustomize: KustomizeFlags
+
   /// The build's bounds, the defaults changed by `--limit`.
   var limits: Limits {
     get throws(Diagnostic) {
@@ -67,7 +69,9 @@ struct CompositionOptions: ParsableArguments {
 
   /// Builds `directory`, composed when options or a namespace are given; warnings go to stderr.
   func build(_ directory: String) throws(Diagnostic) -> ResourceMap {
-    var builder = Builder(limits: try limits, restriction: loadRestriction)
+    var builder = Builder(
+      limits: try limits, restriction: loadRestriction, helm: kustomize.helm,
+      managedByLabel: kustomize.enableManagedbyLabel)
     let resources: ResourceMap
     if composes {
       let (composition, root) = try composition(for: directory)

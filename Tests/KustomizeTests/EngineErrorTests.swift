@@ -53,10 +53,10 @@ import YAML
     #expect(error?.message.hasPrefix("remote resource") == true)
   }
 
-  @Test(arguments: ["helmCharts", "helmGlobals"])
-  func pluginsAreRejected(_ field: String) {
-    let error = failure(["kustomization.yaml": "\(field):\n- x\n"])
+  @Test func theDeprecatedHelmFieldIsRejected() {
+    let error = failure(["kustomization.yaml": "helmChartInflationGenerator:\n- chartName: x\n"])
     #expect(error?.message.contains("not supported") == true)
+    #expect(error?.message.contains("helmCharts") == true)
   }
 
   @Test func emptyFieldsAreAccepted() throws {

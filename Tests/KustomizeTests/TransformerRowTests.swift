@@ -56,7 +56,7 @@ import YAML
     #expect(!transformers.isEmpty || !kustomization.transformers.isEmpty)
     for transformer in transformers { try transformer.run(on: &map) }
     // Builtin plugins written inline in `transformers:` run after the fields' transformers.
-    let context = BuiltinPlugins.Context(kustomization: kustomization, loader: Loader(), rootName: "row")
+    let context = BuiltinPlugins.Context(kustomization: kustomization, loader: Loader(), root: "/row")
     for entry in kustomization.transformers {
       let configs = try #require(try LoadedKustomization.inlineConfigs(entry, in: kustomization, loader: Loader()))
       for case .transformer(let plugin) in try BuiltinPlugins.configure(configs, role: .transformers, context: context)

@@ -207,6 +207,23 @@ import Testing
     #expect(try Self.run(["build", app, "--load-restrictor", "None"]).status == 2)
   }
 
+  /// Every build flag of kubectl kustomize (and kustomize build's --enable-exec) is
+  /// accepted as spelled there; those for plugins and functions change nothing.
+  @Test func kustomizeBuildFlagsAreAccepted() throws {
+    let plain = try Self.run(["build", "examples/hello"])
+    let flagged = try Self.run([
+      "build", "examples/hello", "--enable-alpha-plugins", "--enable-exec", "--mount", "type=bind,src=/tmp,dst=/x",
+      "--network", "--network-name", "n", "-e", "A=b", "--env", "C", "--as-current-user", "--enable-helm",
+      "--helm-command", "/nonexistent/helm", "--helm-api-versions", "v1", "--helm-kube-version", "1.30",
+      "--helm-debug",
+    ])
+    #expect(plain.status == 0 && flagged.status == 0)
+    #expect(flagged.stdout == plain.stdout)
+    let labelled = try Self.run(["build", "examples/hello", "--enable-managedby-label"])
+    #expect(labelled.status == 0)
+    #expect(labelled.stdout.contains("app.kubernetes.io/managed-by: kustomize-(devel)"))
+  }
+
   @Test func usageErrorsExitWithTwo() throws {
     #expect(try Self.run(["build"]).status == 2)
     #expect(try Self.run(["frobnicate"]).status == 2)

@@ -12,11 +12,15 @@ public struct Builder {
   public let loader: Loader
   /// Warnings for stderr, in the order found; they never change the output.
   public private(set) var warnings: [Diagnostic] = []
+  /// `--enable-managedby-label`: as `buildMetadata: [managedByLabel]`.
+  public var managedByLabel = false
 
   public init(
-    fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits(), restriction: LoadRestriction = .rootOnly
+    fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits(), restriction: LoadRestriction = .rootOnly,
+    helm: HelmSettings = HelmSettings(), managedByLabel: Bool = false
   ) {
-    loader = Loader(fileSystem: fileSystem, limits: limits, restriction: restriction)
+    loader = Loader(fileSystem: fileSystem, limits: limits, restriction: restriction, helm: helm)
+    self.managedByLabel = managedByLabel
   }
 
   /// Builds the kustomization in `directory`.
@@ -42,7 +46,10 @@ public struct Builder {
     try HashSuffixTransformer().run(on: &resources)
     try NameReferenceTransformer(table: accumulation.config.nameReference).run(on: &resources)
     try VarTransformer(vars: accumulation.vars, fieldSpecs: accumulation.config.varReference).run(on: &resources)
-    BuildMetadata(options: kustomization.buildMetadata, root: kustomization.directory).apply(to: resources)
+    BuildMetadata(
+      options: kustomization.buildMetadata.union(managedByLabel ? ["managedByLabel"] : []),
+      root: kustomization.directory
+    ).apply(to: resources)
     BuildMetadata.finishAnnotations(resources)
     try KeyLengthCheck.check(resources)
     try OrderTransformer(options: kustomization.sortOptions).run(on: &resources)

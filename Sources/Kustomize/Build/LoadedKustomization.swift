@@ -101,8 +101,7 @@ public struct LoadedKustomization {
     }
     try loaded.generate(loader: loader)
     let context = BuiltinPlugins.Context(
-      kustomization: kustomization, loader: loader,
-      rootName: realDirectory.split(separator: "/").last.map(String.init) ?? "/")
+      kustomization: kustomization, loader: loader, root: realDirectory)
     for role in [BuiltinPlugins.Role.generators, .transformers, .validators] {
       let configs = try pluginConfigs(role, of: kustomization, loader: loader, visiting: &visiting)
       for configured in try BuiltinPlugins.configure(configs, role: role, context: context) {
@@ -291,7 +290,7 @@ public struct LoadedKustomization {
     return configs
   }
 
-  /// ConfigMap then Secret generators, each read from its sources now.
+  /// ConfigMap then Secret generators, each read from its sources now, then Helm charts, rendered now.
   mutating func generate(loader: Loader) throws(Diagnostic) {
     var keyValues = KeyValueLoader(loader: loader, directory: kustomization.directory)
     let entries =
@@ -305,6 +304,16 @@ public struct LoadedKustomization {
       generated.append(Generated(resource: resource, entry: entry))
     }
     warnings += keyValues.warnings
+    guard !kustomization.helmCharts.isEmpty else { return }
+    let inflator = HelmInflator(
+      settings: loader.helm, loader: loader, kustomization: kustomization,
+      root: try loader.realDirectory(kustomization.directory, at: Mark(file: kustomization.file)))
+    for var chart in kustomization.helmCharts {
+      chart.globals = kustomization.helmGlobals
+      var entry = Kustomization.Generator(name: chart.name, mark: chart.mark)
+      entry.behavior = .create
+      for resource in try inflator.inflate(chart) { generated.append(Generated(resource: resource, entry: entry)) }
+    }
   }
 
   /// A `patchesStrategicMerge:` entry: a file, or a patch written inline.

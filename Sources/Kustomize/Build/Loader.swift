@@ -12,15 +12,22 @@ public struct Loader {
   public let limits: Limits
   /// Where the files a kustomization names may lie (kustomize's `--load-restrictor`).
   public let restriction: LoadRestriction
+  /// Whether and how `helmCharts` run helm (`--enable-helm` and the other helm flags).
+  public let helm: HelmSettings
+  /// `--helm-api-versions` as the charts built so far have left them.
+  let helmVersions: HelmFlagVersions
   /// The bytes read so far by the build this loader serves.
   let budget: ReadBudget
 
   public init(
-    fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits(), restriction: LoadRestriction = .rootOnly
+    fileSystem: any FileSystem = DiskFileSystem(), limits: Limits = Limits(), restriction: LoadRestriction = .rootOnly,
+    helm: HelmSettings = HelmSettings()
   ) {
     self.fileSystem = fileSystem
     self.limits = limits
     self.restriction = restriction
+    self.helm = helm
+    helmVersions = HelmFlagVersions(helm.apiVersions)
     budget = ReadBudget(limit: limits.totalBytes)
   }
 
@@ -165,6 +172,11 @@ public struct Loader {
   /// The resources in one file: every non-empty document, `List`s expanded.
   public func loadResources(_ entry: Located<String>, in directory: String) throws(Diagnostic) -> [Resource] {
     let (file, documents) = try parseEntry(entry, in: directory, what: "resource")
+    return try Loader.resources(in: documents, file: file)
+  }
+
+  /// The resources of parsed YAML: every non-empty document, `List`s expanded.
+  static func resources(in documents: [Node], file: String) throws(Diagnostic) -> [Resource] {
     var resources: [Resource] = []
     var pending = documents
     pending.reverse()

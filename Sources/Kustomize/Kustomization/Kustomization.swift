@@ -43,6 +43,9 @@ public struct Kustomization: Sendable {
   public var configurations: [Located<String>] = []
   public var crds: [Located<String>] = []
   public var vars: [Var] = []
+  /// `helmCharts:`, each with the folders of `helmGlobals:`; rendered by helm only with `--enable-helm`.
+  public var helmCharts: [HelmChart] = []
+  public var helmGlobals = HelmChart.Globals()
   /// `generators:`, `transformers:` and `validators:`: files, kustomization
   /// directories or inline YAML holding configurations of kustomize's builtin plugins.
   public var generators: [Located<String>] = []

@@ -160,14 +160,21 @@ struct KustomizationDecoder {
             Located(try NodeDecoding.string(version, field: "openapi.version"), mark: version.mark))
         }
       },
-      // Fields that run code or reach the network, which mrgen never does; empty, they are ignored.
-      rejected(
-        "helmCharts", "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
-      rejected(
-        "helmGlobals", "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
+      // The deprecated form of helmCharts; empty, it is ignored.
+      Row("helmCharts") { decoder, value, _ throws(Diagnostic) in
+        decoder.result.helmCharts += try NodeDecoding.items(value, field: "helmCharts", table: HelmChart.chart) {
+          HelmChart(mark: $0)
+        }
+      },
+      Row("helmGlobals") { decoder, value, _ throws(Diagnostic) in
+        var holder = HelmChart(mark: value.mark)
+        guard let map = try NodeDecoding.mapping(value, field: "helmGlobals") else { return }
+        try HelmChart.globalsTable.decode(map, into: &holder)
+        decoder.result.helmGlobals = holder.globals
+      },
       rejected(
         "helmChartInflationGenerator",
-        "Helm charts are not supported: render the chart to YAML and list the file in 'resources'"),
+        "this deprecated field is not supported: list the chart under 'helmCharts' (with --enable-helm)"),
       Row("generators") { decoder, value, _ throws(Diagnostic) in
         decoder.result.generators += try NodeDecoding.stringList(value, field: "generators")
       },

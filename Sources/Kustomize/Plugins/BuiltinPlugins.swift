@@ -33,8 +33,9 @@ enum BuiltinPlugins {
   struct Context {
     let kustomization: Kustomization
     let loader: Loader
-    /// The base name of the kustomization's real directory, `ValueAddTransformer`'s default value.
-    let rootName: String
+    /// The kustomization's real directory; its base name is `ValueAddTransformer`'s default value.
+    let root: String
+    var rootName: String { root.split(separator: "/").last.map(String.init) ?? "/" }
   }
 
   typealias Decode = @Sendable (Mapping, Resource, Context) throws(Diagnostic) -> Configured
@@ -187,11 +188,15 @@ enum BuiltinPlugins {
     "SecretGenerator": { config, resource, context throws(Diagnostic) in
       try generate(.secret, config, resource, context)
     },
-    "HelmChartInflationGenerator": { config, _, _ throws(Diagnostic) in
-      throw Diagnostic(
-        config.mark,
-        "HelmChartInflationGenerator runs helm, which needs --enable-helm; mrgen does not run helm: render the chart to YAML and list the file in 'resources'"
-      )
+    "HelmChartInflationGenerator": { config, _, context throws(Diagnostic) in
+      var chart = HelmChart(mark: config.mark)
+      try HelmChart.plugin.decode(config, into: &chart, ignoringUnknown: true)
+      let inflator = HelmInflator(
+        settings: context.loader.helm, loader: context.loader, kustomization: context.kustomization,
+        root: context.root)
+      var entry = Kustomization.Generator(name: chart.name, mark: config.mark)
+      entry.behavior = .create
+      return .generated(try inflator.inflate(chart).map { LoadedKustomization.Generated(resource: $0, entry: entry) })
     },
     "IAMPolicyGenerator": { config, _, _ throws(Diagnostic) in
       throw Diagnostic(config.mark, "the builtin IAMPolicyGenerator is not supported by mrgen")
@@ -225,7 +230,9 @@ enum BuiltinPlugins {
       configuredIn: file, kind: resource.gvk.kind, name: resource.name, namespace: resource.namespace)
     switch configured {
     case .generated(let generated):
-      for item in generated { item.resource.origin = origin }
+      for item in generated where item.resource.gvk.kind == "ConfigMap" || item.resource.gvk.kind == "Secret" {
+        item.resource.origin = origin
+      }
     case .transformer(var transformer):
       transformer.origin = origin
       configured = .transformer(transformer)
