@@ -76,7 +76,7 @@ import YAML
   @Test func aMatchedPatchIsQuiet() throws {
     let (output, warnings) = try Self.build([
       "kustomization.yaml":
-        "resources: [cms.yaml]\npatches:\n- target: {kind: ConfigMap, name: two}\n  patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {k: v}}]'\n",
+        "resources: [cms.yaml]\npatches:\n- target: {kind: ConfigMap, name: two}\n  patch: '[{\"op\": \"add\", \"path\": \"/data\", \"value\": {\"k\": \"v\"}}]'\n",
       "cms.yaml": Self.configMaps,
     ])
     #expect(warnings.isEmpty)

@@ -65,7 +65,7 @@ import YAML
       }
     }
     // The annotations map kustomize keeps during a build (JSON patches may add to it) goes at its end.
-    BuildMetadata.finishAnnotations(map)
+    try BuildMetadata.finishAnnotations(map)
     #expect(String(decoding: try Builder.render(map), as: UTF8.self) == row.expected)
   }
 }

@@ -7,7 +7,8 @@ import YAML
 ///     load (every file, up front) ─► per kustomization, innermost first:
 ///       resources ─► configurations ─► generators (fields, then plugins) ─► components
 ///       ─► transformers (fields, then plugins) ─► validators ─► vars
-///     ─► hash suffixes ─► name references ─► vars ─► build metadata ─► annotations as strings ─► key lengths ─► order
+///     ─► hash suffixes ─► name references ─► vars ─► local configs dropped ─► build metadata
+///     ─► annotations as strings ─► key lengths ─► order
 public struct Builder {
   public let loader: Loader
   /// Warnings for stderr, in the order found; they never change the output.
@@ -46,13 +47,14 @@ public struct Builder {
     try HashSuffixTransformer().run(on: &resources)
     try NameReferenceTransformer(table: accumulation.config.nameReference).run(on: &resources)
     try VarTransformer(vars: accumulation.vars, fieldSpecs: accumulation.config.varReference).run(on: &resources)
+    LocalConfig.drop(from: &resources)
     BuildMetadata(
       options: kustomization.buildMetadata.union(managedByLabel ? ["managedByLabel"] : []),
       root: kustomization.directory
     ).apply(to: resources)
-    BuildMetadata.finishAnnotations(resources)
+    try BuildMetadata.finishAnnotations(resources)
     try KeyLengthCheck.check(resources)
-    try OrderTransformer(options: kustomization.sortOptions).run(on: &resources)
+    try OrderTransformer(options: kustomization.sortOptions?.checked()).run(on: &resources)
     return resources
   }
 
@@ -67,9 +69,11 @@ struct Pipeline {
   /// Whether transformer runs are recorded for `buildMetadata: [transformerAnnotations]`.
   let recordsTransformations: Bool
   let limits: Limits
-  /// The schema strategic merges use. As in kustomize, the last `openapi:`
-  /// met sets it for the rest of the build, included kustomizations and siblings alike.
+  /// The schema strategic merges use (nil: the built-in one). As in kustomize,
+  /// the first `openapi:` met (the top kustomization's, else the first in the
+  /// order kustomizations are built) sets it for the whole build; later ones are ignored.
   private(set) var openAPI: OpenAPIDocument?
+  private var openAPIChosen = false
   private(set) var warnings: [Diagnostic] = []
 
   init(recordsTransformations: Bool, limits: Limits) {
@@ -82,10 +86,9 @@ struct Pipeline {
   /// vars, in kustomize's order.
   mutating func accumulate(_ loaded: LoadedKustomization, into accumulation: inout Accumulation) throws(Diagnostic) {
     let kustomization = loaded.kustomization
-    switch loaded.openAPI {
-    case nil: break
-    case .builtin: openAPI = nil
-    case .document(let document): openAPI = document
+    if let schema = loaded.openAPI, !openAPIChosen {
+      openAPIChosen = true
+      if case .document(let document) = schema { openAPI = document }
     }
     for part in loaded.resources {
       switch part {
@@ -191,7 +194,7 @@ struct Pipeline {
       result.append(ReplicaTransformer(replica: replica, fieldSpecs: config.replicas))
     }
     if !kustomization.images.isEmpty {
-      result.append(try ImageTransformer(images: kustomization.images, fieldSpecs: config.images))
+      result.append(ImageTransformer(images: kustomization.images, fieldSpecs: config.images))
     }
     if !loaded.replacements.isEmpty {
       result.append(ReplacementTransformer(loaded.replacements))

@@ -1,3 +1,4 @@
+import Foundation
 import YAML
 
 /// A kustomization with everything it names read, parsed and checked: its
@@ -360,12 +361,27 @@ public struct LoadedKustomization {
     throws(Diagnostic) -> [Node]
   {
     if let path, !path.value.isEmpty {
-      return try loader.parseEntry(path, in: kustomization.directory, what: "patch file").documents
+      let (file, bytes) = try loader.readEntry(path, in: kustomization.directory, what: "patch file")
+      try checkJSON(bytes, at: path.mark)
+      return try loader.parse(bytes, file: file)
     }
     guard let inline else { return [] }
+    try checkJSON(Array(inline.value.utf8), at: inline.mark)
     var parser = Parser()
     parser.limits = loader.limits.parser
     return try parser.parse(inline.value, file: kustomization.file, lineOffset: inline.mark.line)
+  }
+
+  /// kustomize reads patch text that starts with `[` as JSON, not YAML: a
+  /// flow list with unquoted keys (`[{op: add, ...}]`) is refused there.
+  static func checkJSON(_ bytes: [UInt8], at mark: Mark) throws(Diagnostic) {
+    guard bytes.first == UInt8(ascii: "[") else { return }
+    guard (try? JSONSerialization.jsonObject(with: Data(bytes), options: [])) != nil else {
+      throw Diagnostic(
+        mark,
+        "a patch that starts with '[' is read as JSON, as kustomize reads it, and this one is not valid JSON (quote its keys and strings, or write it as a YAML list)"
+      )
+    }
   }
 
   /// The kustomization's replacements, those in files read now.

@@ -98,7 +98,6 @@ public enum DefaultFieldSpecs {
     FieldSpec("spec/jobTemplate/spec/template/spec/initContainers/command", kind: "CronJob"),
     FieldSpec("spec/jobTemplate/spec/template/spec/initContainers/env/value", kind: "CronJob"),
     FieldSpec("spec/jobTemplate/spec/template/spec/initContainers/volumeMounts/mountPath", kind: "CronJob"),
-    FieldSpec("spec/jobTemplate/spec/template/spec/volumes/nfs/server", kind: "CronJob"),
     FieldSpec("spec/template/spec/containers/args", kind: "DaemonSet"),
     FieldSpec("spec/template/spec/containers/command", kind: "DaemonSet"),
     FieldSpec("spec/template/spec/containers/env/value", kind: "DaemonSet"),
@@ -117,6 +116,8 @@ public enum DefaultFieldSpecs {
     FieldSpec("spec/template/spec/initContainers/env/value", kind: "Deployment"),
     FieldSpec("spec/template/spec/initContainers/volumeMounts/mountPath", kind: "Deployment"),
     FieldSpec("spec/template/spec/volumes/nfs/server", kind: "Deployment"),
+    // The reference substitutes pod template annotations of Deployments only, and no CronJob's NFS server.
+    FieldSpec("spec/template/metadata/annotations", kind: "Deployment"),
     FieldSpec("spec/rules/host", kind: "Ingress"),
     FieldSpec("spec/tls/hosts", kind: "Ingress"),
     FieldSpec("spec/tls/secretName", kind: "Ingress"),

@@ -237,5 +237,10 @@ public enum NameReferenceSpecs {
       referrers: [
         FieldSpec("spec/ingressClassName", kind: "Ingress")
       ]),
+    Entry(
+      target: GVK(group: "admissionregistration.k8s.io", version: "", kind: "ValidatingAdmissionPolicy"),
+      referrers: [
+        FieldSpec("spec/policyName", kind: "ValidatingAdmissionPolicyBinding")
+      ]),
   ]
 }

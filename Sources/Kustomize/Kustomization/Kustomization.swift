@@ -203,8 +203,23 @@ public struct Kustomization: Sendable {
     public var orderFirst: [String]?
     public var orderLast: [String]?
     public var mark: Mark
-    /// Whether the file gave `order` (it must).
-    var orderGiven = false
+    /// `order` as written; nil when not given.
+    var orderText: Located<String>?
+
+    /// The options, checked: kustomize checks them in the top kustomization only,
+    /// where they order the output, and ignores them in included ones.
+    public func checked() throws(Diagnostic) -> SortOptions {
+      guard let orderText else {
+        throw Diagnostic(mark, "sortOptions needs an 'order' (legacy or fifo)")
+      }
+      guard Order(rawValue: orderText.value) != nil else {
+        throw Diagnostic(orderText.mark, "the sort order must be 'legacy' or 'fifo', not '\(orderText.value)'")
+      }
+      if order == .fifo, orderFirst != nil || orderLast != nil {
+        throw Diagnostic(mark, "legacySortOptions may only be given with order 'legacy'")
+      }
+      return self
+    }
 
     public init(order: Order, orderFirst: [String]? = nil, orderLast: [String]? = nil, mark: Mark) {
       self.order = order

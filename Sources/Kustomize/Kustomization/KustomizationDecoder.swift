@@ -443,11 +443,8 @@ struct KustomizationDecoder {
     [
       .init("order") { options, value, _ throws(Diagnostic) in
         let text = try NodeDecoding.optionalString(value, field: "sortOptions.order") ?? ""
-        guard let order = Kustomization.SortOptions.Order(rawValue: text) else {
-          throw Diagnostic(value.mark, "the sort order must be 'legacy' or 'fifo', not '\(text)'")
-        }
-        options.order = order
-        options.orderGiven = true
+        options.order = Kustomization.SortOptions.Order(rawValue: text) ?? .legacy
+        options.orderText = Located(text, mark: value.mark)
       },
       .init("legacySortOptions") { options, value, _ throws(Diagnostic) in
         guard let legacy = try NodeDecoding.mapping(value, field: "legacySortOptions") else { return }
@@ -466,18 +463,9 @@ struct KustomizationDecoder {
       },
     ])
 
+  /// `sortOptions:`, checked only where they count (the top kustomization), as kustomize checks them.
   static func decodeSortOptions(_ node: Node) throws(Diagnostic) -> Kustomization.SortOptions? {
-    guard
-      let options = try sortOptions.decode(
-        node, field: "sortOptions", into: Kustomization.SortOptions(order: .legacy, mark: node.mark))
-    else { return nil }
-    if !options.orderGiven {
-      throw Diagnostic(node.mark, "sortOptions needs an 'order' (legacy or fifo)")
-    }
-    if options.order == .fifo, options.orderFirst != nil || options.orderLast != nil {
-      throw Diagnostic(node.mark, "legacySortOptions may only be given with order 'legacy'")
-    }
-    return options
+    try sortOptions.decode(node, field: "sortOptions", into: Kustomization.SortOptions(order: .legacy, mark: node.mark))
   }
 
   /// kustomize calls a kustomization empty when, besides apiVersion and kind,

@@ -137,6 +137,11 @@ public struct PatchTransformer: BuiltinTransformer {
     guard case .mapping(let object) = document else {
       throw Diagnostic(resource.source, "a JSON patch turned \(resource.id) into something other than a map")
     }
+    // The reference reads the name back as a string: a patch that makes it anything else fails there.
+    if let name = object["metadata"]?.mapping?["name"], name.scalar == nil {
+      throw Diagnostic(
+        name.mark, "a JSON patch made metadata.name of \(resource.id) \(NodeDecoding.describe(name)), not a string")
+    }
     resource.object = object
     if let annotations = resource.metadata?["annotations"]?.mapping {
       for index in annotations.entries.indices {

@@ -80,7 +80,7 @@ enum BuiltinPlugins {
         try KustomizationDecoder.image.decode(
           field(config, "imageTag"), field: "imageTag", into: Kustomization.Image(name: "", mark: config.mark))
         ?? Kustomization.Image(name: "", mark: config.mark)
-      let transformer = try ImageTransformer(image: image, fieldSpecs: try fieldSpecs(config) ?? [])
+      let transformer = ImageTransformer(image: image, fieldSpecs: try fieldSpecs(config) ?? [])
       return .transformer(PluginTransformer(mark: config.mark) { _ in transformer })
     },
     "ReplicaCountTransformer": { config, _, _ throws(Diagnostic) in

@@ -16,21 +16,28 @@ public struct ImageTransformer: BuiltinTransformer {
   public var images: [Kustomization.Image]
   /// Image fields beyond the `containers` lists, from `configurations:`.
   public var fieldSpecs: [FieldSpec]
-  let matchers: [Pattern]
+  /// Each entry's matcher; nil for a name that is not a valid regular expression.
+  let matchers: [Pattern?]
+  /// The first entry whose name is not a valid regular expression: kustomize
+  /// fails on it (a crash) once it meets an image, and not before.
+  let invalidEntry: Int?
   /// Entries whose name holds no pattern character (not even `.`) nor `:` or `@`, by that name, in order.
   let plainEntries: [String: [Int]]
   /// The other entries, in order: each is tried on every image.
   let patternEntries: [Int]
 
-  public init(images: [Kustomization.Image], fieldSpecs: [FieldSpec] = []) throws(Diagnostic) {
+  public init(images: [Kustomization.Image], fieldSpecs: [FieldSpec] = []) {
     self.images = images
     self.fieldSpecs = fieldSpecs
-    var matchers: [Pattern] = []
+    var matchers: [Pattern?] = []
+    var invalid: Int? = nil
     var plain: [String: [Int]] = [:]
     var patterns: [Int] = []
     for (index, image) in images.enumerated() {
       guard let matcher = Pattern(image.name, tail: .imageTagAndDigest) else {
-        throw Diagnostic(image.mark, "image name '\(image.name)' is not a valid pattern")
+        matchers.append(nil)
+        invalid = invalid ?? index
+        continue
       }
       matchers.append(matcher)
       // Without `.`, `:` or `@`, a name matches exactly the images whose name part
@@ -42,12 +49,13 @@ public struct ImageTransformer: BuiltinTransformer {
       }
     }
     self.matchers = matchers
+    invalidEntry = invalid
     plainEntries = plain
     patternEntries = patterns
   }
 
-  public init(image: Kustomization.Image, fieldSpecs: [FieldSpec] = []) throws(Diagnostic) {
-    try self.init(images: [image], fieldSpecs: fieldSpecs)
+  public init(image: Kustomization.Image, fieldSpecs: [FieldSpec] = []) {
+    self.init(images: [image], fieldSpecs: fieldSpecs)
   }
 
   public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
@@ -69,6 +77,13 @@ public struct ImageTransformer: BuiltinTransformer {
       collectContainerImages(.mapping(resource.object), into: reach)
       for spec in fieldSpecs where spec.applies(to: resource.gvk) {
         try spec.visit(resource.object, creating: nil) { (parent, index) throws(Diagnostic) in reach(parent, index) }
+      }
+      if let invalidEntry, !fields.isEmpty {
+        let image = images[invalidEntry]
+        throw Diagnostic(
+          image.mark,
+          "image name '\(image.name)' is not a valid regular expression (with the tag and digest kustomize appends to it)"
+        )
       }
       for field in fields {
         guard case .scalar(let scalar) = field.parent.entries[field.index].value,
@@ -119,7 +134,7 @@ public struct ImageTransformer: BuiltinTransformer {
     var changed = false
     while let next = nextEntry(for: current, from: position) {
       current = rewrite(current, with: images[next])
-      for _ in 1..<max(routes, 1) where matchers[next].matches(current) {
+      for _ in 1..<max(routes, 1) where matchers[next]?.matches(current) == true {
         current = rewrite(current, with: images[next])
       }
       position = next + 1
@@ -139,11 +154,11 @@ public struct ImageTransformer: BuiltinTransformer {
         let middle = (low + high) / 2
         if candidates[middle] < position { low = middle + 1 } else { high = middle }
       }
-      best = candidates[low...].first { matchers[$0].matches(image) }
+      best = candidates[low...].first { matchers[$0]?.matches(image) == true }
     }
     for index in patternEntries where index >= position {
       if let best, index > best { break }
-      if matchers[index].matches(image) {
+      if matchers[index]?.matches(image) == true {
         best = index
         break
       }
