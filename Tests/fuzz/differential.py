@@ -53,7 +53,8 @@ def resource(rng, kind, name):
         data = "".join(f"  k{i}: {rng.choice(values)}\n" for i in range(rng.randint(0, 4)))
         return f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n" + (f"data:\n{data}" if data else "")
     if kind == "ServiceAccount":
-        return f"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n"
+        local = "  annotations: {config.kubernetes.io/local-config: \"true\"}\n" if rng.random() < 0.2 else ""
+        return f"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {name}\n{local}"
     return (f"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\nroleRef:\n"
             f"  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: r\nsubjects:\n- kind: ServiceAccount\n  name: sa\n")
 
@@ -101,7 +102,44 @@ def kustomization(rng, resources, depth):
                   "    options: {create: true}"]
     if rng.random() < 0.2 and depth == 0:
         lines += ["sortOptions:", f"  order: {rng.choice(['legacy', 'fifo'])}"]
+    if rng.random() < 0.3:
+        lines += ["transformers:"] + [f"- |-\n{indent(plugin(rng, i), 2)}" for i in range(rng.randint(1, 3))]
+    if rng.random() < 0.2:
+        behavior = rng.choice(["create", "merge"]) if "configMapGenerator:" in lines else "create"
+        name = "cfg" if behavior == "merge" else f"gen-{words(rng)}"
+        lines += ["generators:", "- |-", "  apiVersion: builtin", "  kind: ConfigMapGenerator",
+                  f"  metadata: {{name: {name}}}", f"  behavior: {behavior}", f"  literals: [P={words(rng)}]"]
     return "\n".join(lines) + "\n"
+
+
+def indent(text, spaces):
+    return "\n".join(" " * spaces + line for line in text.splitlines())
+
+
+def plugin(rng, index):
+    """One inline configuration of a builtin transformer plugin."""
+    head = f"apiVersion: builtin\nmetadata: {{name: t{index}}}\n"
+    kind = rng.choice(["LabelTransformer", "AnnotationsTransformer", "PrefixTransformer", "SuffixTransformer",
+                       "NamespaceTransformer", "ImageTagTransformer", "ReplicaCountTransformer", "PatchTransformer",
+                       "ValueAddTransformer", "HashTransformer"])
+    body = {
+        "LabelTransformer": f"labels: {{plugin: {words(rng)}}}\nfieldSpecs: [{{path: metadata/labels, create: true}}]",
+        "AnnotationsTransformer": "annotations: {plugin: " + rng.choice(["x", '"1"', "on"]) + "}\n"
+                                  "fieldSpecs: [{path: metadata/annotations, create: true}]",
+        "PrefixTransformer": f"prefix: {words(rng)}-\nfieldSpecs: [{{path: metadata/name}}]",
+        "SuffixTransformer": f"suffix: -{words(rng)}\nfieldSpecs: [{{kind: {rng.choice(['Deployment', 'ConfigMap'])}, path: metadata/name}}]",
+        "NamespaceTransformer": f"unsetOnly: {rng.choice(['true', 'false'])}\n"
+                                f"setRoleBindingSubjects: {rng.choice(['defaultOnly', 'allServiceAccounts', 'none'])}\n"
+                                "fieldSpecs: [{path: metadata/namespace, create: true}]",
+        "ImageTagTransformer": f"imageTag: {{name: nginx, newTag: p{rng.randint(1, 9)}}}",
+        "ReplicaCountTransformer": "replica: {name: web, count: 7}\nfieldSpecs: [{path: spec/replicas, create: true, kind: Deployment}]",
+        "PatchTransformer": "target: {kind: Service}\npatch: '[{\"op\": \"add\", \"path\": \"/metadata/labels\", \"value\": {\"p\": \"1\"}}]'",
+        "ValueAddTransformer": f"value: {words(rng)}\ntargets: [{{selector: {{kind: ConfigMap}}, fieldPath: data/added}}]",
+        "HashTransformer": "",
+    }[kind]
+    if kind == "NamespaceTransformer":
+        head = f"apiVersion: builtin\nmetadata: {{name: t{index}, namespace: {words(rng)}}}\n"
+    return head + f"kind: {kind}\n" + body
 
 
 def generate(rng):

@@ -69,15 +69,31 @@ public struct FieldSpec: Sendable {
   public func visit(
     _ object: Mapping, creating: Creation?, _ body: (Mapping, Int) throws(Diagnostic) -> Void
   ) throws(Diagnostic) {
-    try visit(.mapping(object), depth: 0, creating: create ? creating : nil, body)
+    var trail: [PathStep] = []
+    try visit(.mapping(object), depth: 0, creating: create ? creating : nil, trail: &trail) {
+      (mapping, index, _) throws(Diagnostic) in try body(mapping, index)
+    }
+  }
+
+  /// As `visit`, also giving the concrete path from the object to the map that holds the field.
+  func visitWithPath(
+    _ object: Mapping, creating: Creation?, _ body: (Mapping, Int, [PathStep]) throws(Diagnostic) -> Void
+  ) throws(Diagnostic) {
+    var trail: [PathStep] = []
+    try visit(.mapping(object), depth: 0, creating: create ? creating : nil, trail: &trail, body)
   }
 
   private func visit(
-    _ node: Node, depth: Int, creating: Creation?, _ body: (Mapping, Int) throws(Diagnostic) -> Void
+    _ node: Node, depth: Int, creating: Creation?, trail: inout [PathStep],
+    _ body: (Mapping, Int, [PathStep]) throws(Diagnostic) -> Void
   ) throws(Diagnostic) {
     switch node {
     case .sequence(let sequence):
-      for item in sequence.items { try visit(item, depth: depth, creating: creating, body) }
+      for (position, item) in sequence.items.enumerated() {
+        trail.append(.index(position))
+        defer { trail.removeLast() }
+        try visit(item, depth: depth, creating: creating, trail: &trail, body)
+      }
     case .mapping(let mapping):
       let name = path[depth]
       let isLast = depth == path.count - 1
@@ -96,14 +112,16 @@ public struct FieldSpec: Sendable {
       }
       guard let found = index else { return }
       if isLast {
-        try body(mapping, found)
+        try body(mapping, found, trail)
       } else {
         let value = mapping.entries[found].value
         if value.isNull { return }
         if case .scalar = value {
           throw Diagnostic(value.mark, "expected a map or a list at '\(name)' on the way to '\(pathText)'")
         }
-        try visit(value, depth: depth + 1, creating: creating, body)
+        trail.append(.key(name))
+        defer { trail.removeLast() }
+        try visit(value, depth: depth + 1, creating: creating, trail: &trail, body)
       }
     case .scalar(let scalar):
       if scalar.kind == .null { return }

@@ -124,6 +124,8 @@ public struct PatchTransformer: BuiltinTransformer {
       if !allowNameChange { metadata["name"] = .scalar(.string(name)) }
       metadata["namespace"] = namespace.isEmpty ? nil : .scalar(.string(namespace))
     }
+    // A shared label or annotation the patch wrote in one place is written in all.
+    resource.propagateSharedValues()
   }
 
   /// Applies a JSON patch; kustomize then rewrites annotations as strings.
@@ -143,6 +145,8 @@ public struct PatchTransformer: BuiltinTransformer {
         name.mark, "a JSON patch made metadata.name of \(resource.id) \(NodeDecoding.describe(name)), not a string")
     }
     resource.object = object
+    // The reference rebuilds the resource from JSON: no value is shared any more.
+    resource.sharedValues = []
     if let annotations = resource.metadata?["annotations"]?.mapping {
       for index in annotations.entries.indices {
         guard case .scalar(let scalar) = annotations.entries[index].value, scalar.kind != .string else { continue }

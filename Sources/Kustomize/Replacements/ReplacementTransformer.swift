@@ -94,6 +94,8 @@ public struct ReplacementTransformer: BuiltinTransformer {
         slot.set(try replaced(slot.value, with: value, options: target.options, at: target.mark))
       }
     }
+    // A shared label or annotation written in one place is written in all (see `SharedValue`).
+    resource.propagateSharedValues()
   }
 
   /// Scalars keep their type and take the text (so "3" lands in an integer

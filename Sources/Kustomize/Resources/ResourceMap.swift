@@ -271,6 +271,8 @@ public final class Resource: @unchecked Sendable {
   public var origin: Origin?
   /// The transformers that ran over it, for `buildMetadata: [transformerAnnotations]`.
   public var transformations: [Origin] = []
+  /// Values kustomize would hold once for several fields (see `SharedValue`).
+  var sharedValues: [SharedValue] = []
 
   /// A file a resource was read from, or the kustomization entry that made or changed it.
   public enum Origin: Sendable, Equatable {

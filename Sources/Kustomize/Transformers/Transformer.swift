@@ -57,15 +57,30 @@ struct MapEntrySetter {
   func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     guard !pairs.isEmpty else { return }
     for resource in resources.resources {
+      // Per key, the maps it is new to: kustomize gives them one shared value (see `SharedValue`).
+      var created: [[(map: [PathStep], key: String)]] = Array(repeating: [], count: pairs.count)
+      var overwrote = false
       for spec in fieldSpecs where spec.applies(to: resource.gvk) {
-        try spec.visit(resource.object, creating: .mapping) { (parent, index) throws(Diagnostic) in
+        try spec.visitWithPath(resource.object, creating: .mapping) { (parent, index, trail) throws(Diagnostic) in
           guard case .mapping(let target) = parent.entries[index].value else {
             let value = parent.entries[index].value
             throw Diagnostic(
               value.mark, "\(field) at '\(spec.pathText)' must be a map, not \(NodeDecoding.describe(value))")
           }
+          for (position, pair) in pairs.enumerated() {
+            if target[pair.key] == nil {
+              created[position].append((trail + [.key(parent.entries[index].key.value)], pair.key))
+            } else {
+              overwrote = true
+            }
+          }
           target.set(pairs.lazy.map { (key: $0.key, value: Node.scalar(.string($0.value))) })
         }
+      }
+      // A value written over one kustomize shares is written in all its places.
+      if overwrote { resource.propagateSharedValues() }
+      for (position, places) in created.enumerated() where places.count > 1 {
+        resource.sharedValues.append(SharedValue(places: places, value: .string(pairs[position].value)))
       }
     }
   }

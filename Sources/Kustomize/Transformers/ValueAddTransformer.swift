@@ -50,6 +50,7 @@ public struct ValueAddTransformer: BuiltinTransformer {
       for resource in selected ?? resources.resources {
         try resources.update(resource) { (resource) throws(Diagnostic) in
           try set(path, in: resource.object, position: target.filePathPosition, at: target.mark)
+          resource.propagateSharedValues()
         }
       }
     }

@@ -104,6 +104,7 @@ public struct VarTransformer: Transformer {
       values[variable.name] = value.scalar
     }
     for resource in resources.resources {
+      defer { resource.propagateSharedValues() }
       for spec in fieldSpecs where spec.applies(to: resource.gvk) {
         try spec.visit(resource.object, creating: nil) { (parent, index) throws(Diagnostic) in
           switch parent.entries[index].value {
