@@ -36,6 +36,9 @@ public struct Parser {
   /// Whether a repeated map key replaces the earlier value (as kustomize reads its own
   /// kustomization files) instead of being an error (as it reads resources).
   public var lastDuplicateKeyWins = false
+  /// Whether a repeated map key is dropped, the first value kept (as kustomize's
+  /// YAML library reads a strategic merge patch). Checked before `lastDuplicateKeyWins`.
+  public var firstDuplicateKeyWins = false
   /// Whether only the stream's first document is read, and nothing after it
   /// looked at: kustomize reads its own kustomization files so.
   public var firstDocumentOnly = false
@@ -48,6 +51,7 @@ public struct Parser {
     var builder = TreeBuilder(file: file, limits: limits)
     builder.lineOffset = lineOffset
     builder.lastDuplicateKeyWins = lastDuplicateKeyWins
+    builder.firstDuplicateKeyWins = firstDuplicateKeyWins
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else {
       throw Diagnostic(Mark(file: file), "cannot initialise the YAML parser")
@@ -165,11 +169,13 @@ private struct TreeBuilder {
 
   struct LargeMapping {
     var index: [String: Int]
-    /// Entries a later duplicate replaced (with `lastDuplicateKeyWins`), dropped when the map ends.
+    /// Entries a duplicate made redundant (the earlier with `lastDuplicateKeyWins`, the
+    /// later with `firstDuplicateKeyWins`), dropped when the map ends.
     var replaced: Set<Int> = []
   }
   var lineOffset = 0
   var lastDuplicateKeyWins = false
+  var firstDuplicateKeyWins = false
 
   init(file: String, limits: Parser.Limits) {
     self.file = file
@@ -340,6 +346,11 @@ private struct TreeBuilder {
       // Read and edited in place through optional chaining: binding the entry to a
       // constant would hold a second reference and make each edit copy the index.
       if let earlier = largeMappings[id]?.index[key.value] {
+        if firstDuplicateKeyWins {
+          // The entry about to be appended goes; the index keeps pointing at the first.
+          largeMappings[id]?.replaced.insert(mapping.entries.count)
+          return
+        }
         guard lastDuplicateKeyWins else { throw Diagnostic(key.mark, "mapping key \"\(key.value)\" already defined") }
         largeMappings[id]?.replaced.insert(earlier)
       }
@@ -348,6 +359,14 @@ private struct TreeBuilder {
       return
     }
     if let earlier = mapping.entries.firstIndex(where: { $0.key.value == key.value }) {
+      if firstDuplicateKeyWins {
+        // Index the map so that the entry about to be appended can be dropped when it ends.
+        let index = Dictionary(
+          mapping.entries.enumerated().map { ($0.element.key.value, $0.offset) },
+          uniquingKeysWith: { first, _ in first })
+        largeMappings[id] = LargeMapping(index: index, replaced: [mapping.entries.count])
+        return
+      }
       guard lastDuplicateKeyWins else { throw Diagnostic(key.mark, "mapping key \"\(key.value)\" already defined") }
       mapping.entries.remove(at: earlier)
     }

@@ -106,4 +106,25 @@ import YAML
     #expect(scalar.kind == row.1)
     #expect(ScalarResolver.canonicalText(scalar) == row.2)
   }
+
+  /// A repeated key: an error by default; the first or the last value kept when asked,
+  /// in small maps and in maps large enough to be indexed.
+  @Test(arguments: [2, 40])
+  func repeatedKeysFollowThePolicy(size: Int) throws {
+    let filler = (0..<size).map { "k\($0): \($0)\n" }.joined()
+    let text = filler + "x: first\n" + "y: kept\n" + "x: second\n"
+    #expect(throws: Diagnostic.self) { try Parser().parse(text, file: "t.yaml") }
+    var first = Parser()
+    first.firstDuplicateKeyWins = true
+    let keptFirst = try #require(try first.parse(text, file: "t.yaml").first?.mapping)
+    #expect(keptFirst.string("x") == "first")
+    #expect(keptFirst.entries.map(\.key.value).suffix(2) == ["x", "y"])
+    #expect(keptFirst.entries.count == size + 2)
+    var last = Parser()
+    last.lastDuplicateKeyWins = true
+    let keptLast = try #require(try last.parse(text, file: "t.yaml").first?.mapping)
+    #expect(keptLast.string("x") == "second")
+    #expect(keptLast.entries.map(\.key.value).suffix(2) == ["y", "x"])
+    #expect(keptLast.entries.count == size + 2)
+  }
 }

@@ -74,6 +74,10 @@ struct Pipeline {
   /// order kustomizations are built) sets it for the whole build; later ones are ignored.
   private(set) var openAPI: OpenAPIDocument?
   private var openAPIChosen = false
+  /// Whether kustomize would have loaded its built-in schema by now: it does
+  /// when it first meets a resource of a type its table of built-in types
+  /// lacks (a custom resource), and a custom schema chosen later adds to it.
+  private var builtinSchemaLoaded = false
   private(set) var warnings: [Diagnostic] = []
 
   init(recordsTransformations: Bool, limits: Limits) {
@@ -88,12 +92,13 @@ struct Pipeline {
     let kustomization = loaded.kustomization
     if let schema = loaded.openAPI, !openAPIChosen {
       openAPIChosen = true
-      if case .document(let document) = schema { openAPI = document }
+      if case .document(let document) = schema { openAPI = builtinSchemaLoaded ? document.overBuiltin() : document }
     }
     for part in loaded.resources {
       switch part {
       case .file(let resources):
         for resource in resources { try accumulation.resources.append(resource) }
+        builtinSchemaLoaded = builtinSchemaLoaded || resources.contains { !MergeSchema.isBuiltin($0.gvk) }
       case .kustomization(let nested):
         var included = Accumulation()
         try accumulate(nested, into: &included, includedAt: nested.includedAt)
@@ -108,6 +113,7 @@ struct Pipeline {
     for generated in loaded.generated {
       try accumulation.resources.absorb(
         generated.resource, behavior: generated.entry.behavior, at: generated.entry.mark)
+      builtinSchemaLoaded = builtinSchemaLoaded || !MergeSchema.isBuiltin(generated.resource.gvk)
     }
     for component in loaded.components {
       try accumulate(component, into: &accumulation, includedAt: component.includedAt)

@@ -360,16 +360,32 @@ public struct LoadedKustomization {
   )
     throws(Diagnostic) -> [Node]
   {
+    let file: String
+    let bytes: [UInt8]
+    var lineOffset = 0
     if let path, !path.value.isEmpty {
-      let (file, bytes) = try loader.readEntry(path, in: kustomization.directory, what: "patch file")
+      (file, bytes) = try loader.readEntry(path, in: kustomization.directory, what: "patch file")
       try checkJSON(bytes, at: path.mark)
-      return try loader.parse(bytes, file: file)
+    } else if let inline {
+      (file, bytes, lineOffset) = (kustomization.file, Array(inline.value.utf8), inline.mark.line)
+      try checkJSON(bytes, at: inline.mark)
+    } else {
+      return []
     }
-    guard let inline else { return [] }
-    try checkJSON(Array(inline.value.utf8), at: inline.mark)
     var parser = Parser()
     parser.limits = loader.limits.parser
-    return try parser.parse(inline.value, file: kustomization.file, lineOffset: inline.mark.line)
+    do throws(Diagnostic) {
+      return try parser.parse(bytes, file: file, lineOffset: lineOffset)
+    } catch let error where error.message.hasSuffix("already defined") {
+      // kustomize's YAML library keeps a repeated key: a strategic merge patch
+      // reads the first value, a JSON patch (decoded through JSON) the last.
+      parser.firstDuplicateKeyWins = true
+      let documents = try parser.parse(bytes, file: file, lineOffset: lineOffset)
+      guard documents.contains(where: { $0.sequence != nil }) else { return documents }
+      parser.firstDuplicateKeyWins = false
+      parser.lastDuplicateKeyWins = true
+      return try parser.parse(bytes, file: file, lineOffset: lineOffset)
+    }
   }
 
   /// kustomize reads patch text that starts with `[` as JSON, not YAML: a

@@ -35,12 +35,34 @@ enum MergeSchema {
   static func builtin(for gvk: GVK) -> MergeSchema? {
     PatchSchema.roots["\(gvk.group)/\(gvk.version)/\(gvk.kind)"].map(MergeSchema.builtin)
   }
+
+  /// Whether the built-in schema knows the type. kustomize keeps a table of
+  /// the built-in types' scopes; a resource of any other type makes it load the
+  /// built-in schema to look the type up.
+  static func isBuiltin(_ gvk: GVK) -> Bool {
+    PatchSchema.roots["\(gvk.group)/\(gvk.version)/\(gvk.kind)"] != nil
+  }
 }
 
 /// An OpenAPI v2 document given by `openapi: path:`, which replaces the
 /// built-in schema for strategic merges, as in kustomize.
 public final class OpenAPIDocument: @unchecked Sendable {
   let definitions: Mapping
+  /// Whether the built-in schema answers for the types this document does not
+  /// define: kustomize adds a custom schema to the built-in one when that one
+  /// was loaded before (by resources read before the `openapi:` that names it).
+  private(set) var includesBuiltin = false
+
+  /// The same definitions, over the built-in schema.
+  func overBuiltin() -> OpenAPIDocument {
+    let document = OpenAPIDocument(definitions: definitions)
+    document.includesBuiltin = true
+    return document
+  }
+
+  private init(definitions: Mapping) {
+    self.definitions = definitions
+  }
 
   init(_ root: Node, at mark: Mark) throws(Diagnostic) {
     guard let document = root.mapping else {

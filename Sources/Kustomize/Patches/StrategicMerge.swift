@@ -20,7 +20,12 @@ public struct StrategicMergePatch: Sendable {
   /// The result of patching an object: nil when the patch deletes it. A
   /// custom OpenAPI document, when given, replaces the built-in schema.
   public func apply(to object: Mapping, gvk: GVK, openAPI: OpenAPIDocument? = nil) throws(Diagnostic) -> Mapping? {
-    let root = openAPI.map { $0.root(for: gvk) } ?? MergeSchema.builtin(for: gvk)
+    let root: MergeSchema? =
+      if let openAPI {
+        openAPI.root(for: gvk) ?? (openAPI.includesBuiltin ? MergeSchema.builtin(for: gvk) : nil)
+      } else {
+        MergeSchema.builtin(for: gvk)
+      }
     return try StrategicMergePatch.mergeMap(patch, into: object, schema: root)
   }
 
