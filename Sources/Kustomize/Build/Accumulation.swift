@@ -8,10 +8,10 @@ struct Accumulation {
   private(set) var vars: [Var] = []
   private var varNames: [String: Int] = [:]
 
-  /// Takes in what an included kustomization built.
-  mutating func absorb(_ other: Accumulation) throws(Diagnostic) {
+  /// Takes in what an included kustomization built; `mark` is where it was included.
+  mutating func absorb(_ other: Accumulation, at mark: Mark) throws(Diagnostic) {
     try resources.append(contentsOf: other.resources)
-    config.merge(other.config)
+    try config.merge(other.config, at: mark)
     try addVars(other.vars)
   }
 

@@ -103,13 +103,13 @@ struct Pipeline {
         var included = Accumulation()
         try accumulate(nested, into: &included, includedAt: nested.includedAt)
         do throws(Diagnostic) {
-          try accumulation.absorb(included)
+          try accumulation.absorb(included, at: nested.includedAt?.mark ?? Mark(file: kustomization.file))
         } catch {
           throw nested.includedAt.map { error.included(from: $0.mark) } ?? error
         }
       }
     }
-    accumulation.config.merge(loaded.configuration)
+    try accumulation.config.merge(loaded.configuration, at: Mark(file: kustomization.file))
     for generated in loaded.generated {
       try accumulation.resources.absorb(
         generated.resource, behavior: generated.entry.behavior, at: generated.entry.mark)

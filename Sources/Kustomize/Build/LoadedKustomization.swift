@@ -93,11 +93,11 @@ public struct LoadedKustomization {
     }
     for entry in kustomization.configurations {
       let documents = try loader.parseEntry(entry, in: directory, what: "configuration file").documents
-      loaded.configuration.merge(try TransformerConfig.decode(documents))
+      try loaded.configuration.merge(try TransformerConfig.decode(documents), at: entry.mark)
     }
     for entry in kustomization.crds {
       for document in try loader.parseEntry(entry, in: directory, what: "CRD file").documents where !document.isNull {
-        loaded.configuration.merge(try CRDConfig.config(from: document, at: entry.mark))
+        try loaded.configuration.merge(try CRDConfig.config(from: document, at: entry.mark), at: entry.mark)
       }
     }
     try loaded.generate(loader: loader)

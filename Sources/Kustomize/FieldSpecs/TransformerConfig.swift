@@ -51,10 +51,20 @@ public struct TransformerConfig: Sendable {
     return config
   }
 
-  /// Adds another configuration's specs, skipping ones already present.
-  public mutating func merge(_ other: TransformerConfig) {
+  /// Adds another configuration's specs, skipping those kustomize counts as
+  /// already present; two for one field that disagree on `create` are an error,
+  /// as in kustomize, reported at `mark`.
+  public mutating func merge(_ other: TransformerConfig, at mark: Mark) throws(Diagnostic) {
     for section in TransformerConfig.sections {
-      self[keyPath: section.specs] = FieldSpec.merged(self[keyPath: section.specs] + other[keyPath: section.specs])
+      do throws(FieldSpecConflict) {
+        self[keyPath: section.specs] = try FieldSpec.mergedChecked(
+          self[keyPath: section.specs] + other[keyPath: section.specs])
+      } catch {
+        throw Diagnostic(
+          mark,
+          "conflicting field specs in '\(section.name)': '\(error.spec.pathText)' is given both with and without create"
+        )
+      }
     }
     for entry in other.nameReference {
       if let index = nameReference.firstIndex(where: { $0.target == entry.target }) {

@@ -58,9 +58,21 @@ public struct ImageTransformer: BuiltinTransformer {
     self.init(images: [image], fieldSpecs: fieldSpecs)
   }
 
+  /// The container lists of kustomize's default image field specs: walking one that is
+  /// null (`initContainers:` with nothing after it), kustomize makes it an empty list.
+  static let containerLists: [[String]] = [
+    ["spec", "containers"], ["spec", "initContainers"], ["spec", "template", "spec", "containers"],
+    ["spec", "template", "spec", "initContainers"],
+  ]
+
   public func apply(to resources: inout ResourceMap) throws(Diagnostic) {
     guard !images.isEmpty else { return }
     for resource in resources.resources {
+      for path in ImageTransformer.containerLists {
+        var map: Mapping? = resource.object
+        for key in path.dropLast() { map = map?[key]?.mapping }
+        if let map, let last = path.last, map[last]?.isNull == true { map[last] = .sequence(SequenceNode()) }
+      }
       // Every image field of the resource, with the number of routes that reach it: kustomize
       // applies each entry once per route, so a field two specs reach gets each entry twice.
       var fields: [Field] = []

@@ -46,13 +46,36 @@ public struct AnnotationTransformer: BuiltinTransformer {
 }
 
 extension FieldSpec {
-  /// Drops later specs with the same type and path as an earlier one, as kustomize merges spec lists.
+  /// Whether kustomize counts two specs as one: the same path, and either's type selects the other's.
+  func isEffectivelyEqual(to other: FieldSpec) -> Bool {
+    path == other.path && listSegments == other.listSegments
+      && (gvk.isSelected(by: other.gvk) || other.gvk.isSelected(by: gvk))
+  }
+
+  /// Drops each spec kustomize counts as one already in the list, as it merges spec lists.
   static func merged(_ specs: [FieldSpec]) -> [FieldSpec] {
-    var seen: Set<String> = []
+    (try? mergedChecked(specs)) ?? specs
+  }
+
+  /// As `merged`; two specs counted as one that disagree on `create` are the
+  /// reference's "conflicting fieldspecs", thrown with the later one.
+  static func mergedChecked(_ specs: [FieldSpec]) throws(FieldSpecConflict) -> [FieldSpec] {
+    var byPath: [String: [Int]] = [:]
     var result: [FieldSpec] = []
-    for spec in specs where seen.insert("\(spec.gvk)|\(spec.pathText)").inserted {
+    for spec in specs {
+      let key = spec.pathText
+      if let same = byPath[key]?.first(where: { result[$0].isEffectivelyEqual(to: spec) }) {
+        if result[same].create != spec.create { throw FieldSpecConflict(spec: spec) }
+        continue
+      }
+      byPath[key, default: []].append(result.count)
       result.append(spec)
     }
     return result
   }
+}
+
+/// Two field specs for one field that disagree on whether to create it.
+struct FieldSpecConflict: Error {
+  let spec: FieldSpec
 }
