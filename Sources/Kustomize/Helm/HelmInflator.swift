@@ -42,7 +42,7 @@ struct HelmInflator {
     var extraValues: [String] = []
     for file in chart.additionalValuesFiles {
       _ = try loader.readEntry(file, in: kustomization.directory, what: "additional values file")
-      extraValues.append(root + "/" + file.value)
+      extraValues.append(Path.normalize(root + "/" + file.value))
     }
     let mergeText = chart.valuesMerge.isEmpty ? HelmValues.Merge.override.rawValue : chart.valuesMerge
     guard let merge = HelmValues.Merge(rawValue: mergeText) else {
