@@ -20,8 +20,11 @@ struct BuildCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "A directory holding kustomization.yaml, kustomization.yml or Kustomization.")
-  var directory: String
+  @Argument(
+    help:
+      "A directory holding kustomization.yaml, kustomization.yml or Kustomization (default: the current one, as in kustomize)."
+  )
+  var directory: String = "."
 
   @Option(
     name: [.short, .long],

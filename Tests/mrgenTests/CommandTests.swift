@@ -16,11 +16,12 @@ import Testing
     var stderr: String
   }
 
-  static func run(_ arguments: [String]) throws -> Run {
+  /// Runs mrgen in the package's root, or in `directory`.
+  static func run(_ arguments: [String], in directory: URL? = nil) throws -> Run {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
-    process.currentDirectoryURL = packageRoot
+    process.currentDirectoryURL = directory ?? packageRoot
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
@@ -224,8 +225,24 @@ import Testing
     #expect(labelled.stdout.contains("app.kubernetes.io/managed-by: kustomize-(devel)"))
   }
 
+  /// As `kustomize build`: no DIR builds the current folder; a URL is refused with a message, not read as a path.
+  @Test func buildDefaultsToTheCurrentFolderAndRefusesURLs() throws {
+    let base = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: base) }
+    try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: here\n".write(
+      to: base.appendingPathComponent("cm.yaml"), atomically: true, encoding: .utf8)
+    try "resources: [cm.yaml]\n".write(
+      to: base.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+    let here = try Self.run(["build"], in: base)
+    #expect(here.status == 0)
+    #expect(here.stdout == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: here\n")
+    let remote = try Self.run(["build", "https://github.com/org/repo//deploy?ref=v1"], in: base)
+    #expect(remote.status == 1 && remote.stdout.isEmpty)
+    #expect(remote.stderr.contains("remote kustomizations are not supported"))
+  }
+
   @Test func usageErrorsExitWithTwo() throws {
-    #expect(try Self.run(["build"]).status == 2)
+    #expect(try Self.run(["check"]).status == 2)
     #expect(try Self.run(["frobnicate"]).status == 2)
     #expect(try Self.run(["build", "examples/hello", "--bogus"]).status == 2)
   }

@@ -54,6 +54,12 @@ public struct LoadedKustomization {
 
   /// Loads the kustomization in `directory` and everything it names.
   public static func load(directory: String, loader: Loader) throws(Diagnostic) -> LoadedKustomization {
+    if Loader.isRemote(directory) {
+      throw Diagnostic(
+        Mark(file: directory),
+        "remote kustomizations are not supported: mrgen reads only local files; vendor the files and build their folder"
+      )
+    }
     let root = Path.normalize(directory)
     guard loader.fileSystem.kind(of: root) == .directory else {
       throw Diagnostic(Mark(file: root), "'\(directory)' is not a directory")
