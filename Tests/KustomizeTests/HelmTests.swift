@@ -128,4 +128,25 @@ import YAML
     let versions = HelmFlagVersions(flag)
     #expect(charts.map { versions.versions(for: $0) } == expected)
   }
+
+  @Test(arguments: [
+    ("https://user:token@charts.example.com/x", "https://…@charts.example.com/x"),
+    ("https://charts.example.com/a@b", "https://charts.example.com/a@b"),
+    ("oci://registry.example.com/charts", "oci://registry.example.com/charts"),
+    ("--repo", "--repo"),
+  ])
+  func aURLsCredentialsAreLeftOutOfMessages(argument: String, shown: String) {
+    #expect(HelmInflator.Runner.redacted(argument) == shown)
+  }
+
+  @Test func helmsErrorsAreShownWithoutControlCharacters() throws {
+    let scratch = try Scratch(
+      copying: "pulled",
+      standIn:
+        "#!/bin/sh\nif [ \"$1\" = version ]; then echo v3.14.0; exit 0; fi\nprintf 'bad\\033[31m chart' >&2\nexit 1\n")
+    defer { scratch.remove() }
+    let error = #expect(throws: Diagnostic.self) { try scratch.build() }
+    #expect(error?.message.contains("bad[31m chart") == true)
+    #expect(error?.message.contains("\u{1B}") == false)
+  }
 }

@@ -159,9 +159,8 @@ struct HelmInflator {
       documents = try loader.parse(output, file: file)
     } catch {
       let text = String(decoding: output, as: UTF8.self)
-      guard let start = text.range(of: "\n---")?.upperBound ?? (text.hasPrefix("---") ? text.startIndex : nil) else {
-        throw error
-      }
+      // As kustomize: from the first `---` on (helm may print messages before its output).
+      guard let start = text.range(of: "---")?.lowerBound else { throw error }
       documents = try loader.parse(Array(text[start...].utf8), file: file)
     }
     let resources = try Loader.resources(in: documents, file: file)
@@ -193,7 +192,7 @@ struct HelmInflator {
     let mark: Mark
 
     func run(_ arguments: [String]) throws(Diagnostic) -> [UInt8] {
-      let shown = ([command] + arguments).joined(separator: " ")
+      let shown = ([command] + arguments.map(Runner.redacted)).joined(separator: " ")
       guard let executable = Runner.resolve(command) else {
         throw Diagnostic(mark, "cannot run '\(shown)': no executable '\(command)' found (is helm installed?)")
       }
@@ -225,7 +224,12 @@ struct HelmInflator {
       }
       let output = Runner.readBounded(outputPath, limit: limit)
       guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-        let errors = String(decoding: Runner.readBounded(errorPath, limit: 64 * 1024), as: UTF8.self)
+        // helm's own message, without control characters and cut at 4 KiB: a chart's
+        // `fail` message is the chart author's text, which may quote values.
+        let errors = String(
+          String(decoding: Runner.readBounded(errorPath, limit: 4096), as: UTF8.self).unicodeScalars.filter {
+            $0 == "\n" || $0 == "\t" || !(CharacterSet.controlCharacters.contains($0))
+          })
         let status =
           process.terminationReason == .exit
           ? "exit status \(process.terminationStatus)" : "killed by signal \(process.terminationStatus)"
@@ -240,6 +244,14 @@ struct HelmInflator {
         )
       }
       return output
+    }
+
+    /// An argument as shown in messages: a URL's user and password are left out.
+    static func redacted(_ argument: String) -> String {
+      guard let scheme = argument.range(of: "://"), let at = argument[scheme.upperBound...].firstIndex(of: "@"),
+        !argument[scheme.upperBound..<at].contains("/")
+      else { return argument }
+      return String(argument[..<scheme.upperBound]) + "…@" + String(argument[argument.index(after: at)...])
     }
 
     /// At most `limit + 1` bytes of a file, so that an overrun shows.

@@ -4,7 +4,7 @@ import YAML
 /// `valuesInline`: the inline values merged with the chart's own as
 /// `valuesMerge` says, written as Go writes a map (keys sorted).
 enum HelmValues {
-  enum Merge: String, CaseIterable {
+  enum Merge: String {
     /// The inline values win (the default).
     case override
     /// The chart's values win.

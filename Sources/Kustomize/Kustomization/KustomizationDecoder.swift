@@ -160,7 +160,6 @@ struct KustomizationDecoder {
             Located(try NodeDecoding.string(version, field: "openapi.version"), mark: version.mark))
         }
       },
-      // The deprecated form of helmCharts; empty, it is ignored.
       Row("helmCharts") { decoder, value, _ throws(Diagnostic) in
         decoder.result.helmCharts += try NodeDecoding.items(value, field: "helmCharts", table: HelmChart.chart) {
           HelmChart(mark: $0)
@@ -172,6 +171,7 @@ struct KustomizationDecoder {
         try HelmChart.globalsTable.decode(map, into: &holder)
         decoder.result.helmGlobals = holder.globals
       },
+      // The deprecated form of helmCharts; empty, it is ignored.
       rejected(
         "helmChartInflationGenerator",
         "this deprecated field is not supported: list the chart under 'helmCharts' (with --enable-helm)"),

@@ -12,14 +12,6 @@ enum BuiltinPlugins {
   /// The list a configuration was named in.
   enum Role: String, Sendable {
     case generators, transformers, validators
-
-    var noun: String {
-      switch self {
-      case .generators: "generator"
-      case .transformers: "transformer"
-      case .validators: "validator"
-      }
-    }
   }
 
   /// What a configuration decodes into.

@@ -67,8 +67,11 @@ struct MapEntrySetter {
             throw Diagnostic(
               value.mark, "\(field) at '\(spec.pathText)' must be a map, not \(NodeDecoding.describe(value))")
           }
+          // The keys already there, looked up through a set once the map is large.
+          let existing: Set<String>? =
+            target.entries.count >= 16 ? Set(target.entries.lazy.map(\.key.value)) : nil
           for (position, pair) in pairs.enumerated() {
-            if target[pair.key] == nil {
+            if !(existing?.contains(pair.key) ?? (target[pair.key] != nil)) {
               created[position].append((trail + [.key(parent.entries[index].key.value)], pair.key))
             } else {
               overwrote = true
