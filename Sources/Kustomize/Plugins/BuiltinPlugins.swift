@@ -88,16 +88,7 @@ enum BuiltinPlugins {
     "PatchTransformer": { config, _, context throws(Diagnostic) in
       var entry = Kustomization.Patch(mark: config.mark)
       try KustomizationDecoder.patches.decode(config, into: &entry, ignoringUnknown: true)
-      let hasPatch = !(entry.patch?.value.isEmpty ?? true)
-      guard hasPatch != !(entry.path?.value.isEmpty ?? true) else {
-        throw Diagnostic(config.mark, "a PatchTransformer must give one of 'patch' and 'path'")
-      }
-      let content = try LoadedKustomization.patch(
-        entry, in: context.kustomization, loader: context.loader, json6902: false)
-      return .transformer(
-        PluginTransformer(mark: config.mark) { openAPI in
-          PatchTransformer(entry, content: content, fromPatchesJson6902: false, openAPI: openAPI)
-        })
+      return try patch(entry, config, context, json6902: false, text: "patch")
     },
     "PatchJson6902Transformer": { config, _, context throws(Diagnostic) in
       var entry = Kustomization.Patch(mark: config.mark)
@@ -108,16 +99,7 @@ enum BuiltinPlugins {
         throw Diagnostic(config.mark, "a PatchJson6902Transformer needs a 'target'")
       }
       entry.target = try Selector.decode(targetNode, field: "target")
-      let hasPatch = !(entry.patch?.value.isEmpty ?? true)
-      guard hasPatch != !(entry.path?.value.isEmpty ?? true) else {
-        throw Diagnostic(config.mark, "a PatchJson6902Transformer must give one of 'jsonOp' and 'path'")
-      }
-      let content = try LoadedKustomization.patch(
-        entry, in: context.kustomization, loader: context.loader, json6902: true)
-      return .transformer(
-        PluginTransformer(mark: config.mark) { openAPI in
-          PatchTransformer(entry, content: content, fromPatchesJson6902: true, openAPI: openAPI)
-        })
+      return try patch(entry, config, context, json6902: true, text: "jsonOp")
     },
     "PatchStrategicMergeTransformer": { config, _, context throws(Diagnostic) in
       var entries = try NodeDecoding.stringList(field(config, "paths"), field: "paths")
@@ -268,6 +250,23 @@ enum BuiltinPlugins {
       }
     }
     return convert(.mapping(mapping)).mapping ?? mapping
+  }
+
+  /// The two patch plugins: exactly one of the patch text (`text` names its key) and `path`, loaded now.
+  static func patch(
+    _ entry: Kustomization.Patch, _ config: Mapping, _ context: Context, json6902: Bool, text: String
+  ) throws(Diagnostic) -> Configured {
+    let hasPatch = !(entry.patch?.value.isEmpty ?? true)
+    guard hasPatch != !(entry.path?.value.isEmpty ?? true) else {
+      let kind = json6902 ? "PatchJson6902Transformer" : "PatchTransformer"
+      throw Diagnostic(config.mark, "a \(kind) must give one of '\(text)' and 'path'")
+    }
+    let content = try LoadedKustomization.patch(
+      entry, in: context.kustomization, loader: context.loader, json6902: json6902)
+    return .transformer(
+      PluginTransformer(mark: config.mark) { openAPI in
+        PatchTransformer(entry, content: content, fromPatchesJson6902: json6902, openAPI: openAPI)
+      })
   }
 
   /// A field of a configuration, matched as Go's JSON decoding matches keys; null when absent.
