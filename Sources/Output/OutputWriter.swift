@@ -16,19 +16,27 @@ import YAML
 public struct OutputWriter {
   /// `-o`: nil for stdout.
   public var destination: String?
+  /// `--prune`: once a directory is written, remove the YAML files in it that this render did not write.
+  public var prune: Bool
 
-  public init(destination: String?) {
+  public init(destination: String?, prune: Bool = false) {
     self.destination = destination
+    self.prune = prune
   }
 
   public func write(_ resources: ResourceMap) throws(Diagnostic) {
     guard let destination else {
+      if prune { throw Diagnostic(Mark(file: "--prune"), "--prune needs -o DIR: it removes files from a directory") }
       try OutputWriter.writeStandardOutput(try Builder.render(resources))
       return
     }
     if destination.hasSuffix("/") || DiskFileSystem().kind(of: destination) == .directory {
       try writeDirectory(destination, resources)
     } else {
+      if prune {
+        throw Diagnostic(
+          Mark(file: destination), "--prune needs -o DIR, a directory; '\(destination)' is a file (end it with '/')")
+      }
       try OutputWriter.writeFile(destination, try Builder.render(resources))
     }
   }
@@ -81,7 +89,7 @@ public struct OutputWriter {
   /// file beside it; a link to one replaces the file it leads to, keeping the
   /// link. A FIFO or a device (`/dev/stdout`, `/dev/null`) is written through,
   /// never replaced.
-  static func writeFile(_ path: String, _ bytes: [UInt8]) throws(Diagnostic) {
+  public static func writeFile(_ path: String, _ bytes: [UInt8]) throws(Diagnostic) {
     let at = Mark(file: path)
     var info = stat()
     if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
@@ -144,13 +152,45 @@ public struct OutputWriter {
       try temporary.rename(to: final)
       renamed += 1
     }
+    if prune { try OutputWriter.prune(directory, keeping: Set(names), at: at) }
+  }
+
+  /// Removes the files in `directory` (not below it) whose names end in `.yaml`
+  /// or `.yml` and are not in `kept`: what an earlier render wrote for
+  /// resources this one no longer has. A link is removed, never what it leads
+  /// to; folders and other files stay.
+  static func prune(_ directory: String, keeping kept: Set<String>, at mark: Mark) throws(Diagnostic) {
+    guard let stream = opendir(directory) else {
+      throw Diagnostic(mark, "cannot read the directory '\(directory)': \(String(cString: strerror(errno)))")
+    }
+    var stale: [String] = []
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
+        String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard name.hasSuffix(".yaml") || name.hasSuffix(".yml"), !kept.contains(name) else { continue }
+      var info = stat()
+      let path = Path.join(directory, name)
+      if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFLNK {
+        stale.append(path)
+      }
+    }
+    closedir(stream)
+    for path in stale.sorted() where unlink(path) != 0 && errno != ENOENT {
+      throw Diagnostic(mark, "cannot remove '\(path)' (--prune): \(String(cString: strerror(errno)))")
+    }
   }
 
   /// kustomize's names: group, version and kind (the non-empty ones), then the
-  /// name, lower-cased; prefixed with the namespace (`default` for none) when
-  /// the resources span more than one.
+  /// name, lower-cased. A namespaced resource's name starts with its namespace
+  /// (`default` for none) when the namespaced resources span more than one; a
+  /// cluster-scoped resource's never does, and does not count as a namespace
+  /// (kustomize's `WriteIndividualFiles`, which groups by effective namespace).
   public static func fileNames(for resources: ResourceMap) throws(Diagnostic) -> [String] {
-    let namespaces = Set(resources.resources.map { $0.namespace.isEmpty ? "default" : $0.namespace })
+    func namespaceOf(_ resource: Resource) -> String? {
+      resource.gvk.isClusterScoped ? nil : resource.namespace.isEmpty ? "default" : resource.namespace
+    }
+    let prefixed = Set(resources.resources.compactMap(namespaceOf)).count > 1
     var taken: [String: Resource] = [:]
     var names: [String] = []
     for resource in resources.resources {
@@ -158,8 +198,8 @@ public struct OutputWriter {
       var name =
         ([gvk.group, gvk.version, gvk.kind].filter { !$0.isEmpty }.joined(separator: "_") + "_" + resource.name)
         .lowercased() + ".yaml"
-      if namespaces.count > 1 {
-        name = (resource.namespace.isEmpty ? "default" : resource.namespace).lowercased() + "_" + name
+      if prefixed, let namespace = namespaceOf(resource) {
+        name = namespace.lowercased() + "_" + name
       }
       if name.contains("/") || name.contains("\0") {
         throw Diagnostic(

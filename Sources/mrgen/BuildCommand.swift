@@ -33,12 +33,18 @@ struct BuildCommand: ParsableCommand {
       valueName: "path"))
   var output: String?
 
+  @Flag(
+    help:
+      "With -o DIR: remove the .yaml and .yml files in DIR that this render did not write (what an earlier render wrote for resources that are gone); without it nothing else in DIR is touched."
+  )
+  var prune = false
+
   @OptionGroup var composition: CompositionOptions
 
   func run() throws {
     do {
       let resources = try composition.build(directory)
-      try OutputWriter(destination: output).write(resources)
+      try OutputWriter(destination: output, prune: prune).write(resources)
     } catch {
       Diagnostics.report(error)
       throw BuildFailure()

@@ -29,6 +29,15 @@ import YAML
       "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n",
       ["rbac.authorization.k8s.io_v1_clusterrole_r.yaml"]
     ),
+    // Cluster-scoped resources are neither prefixed nor counted as a namespace.
+    (
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n",
+      ["v1_configmap_c.yaml", "v1_namespace_a.yaml"]
+    ),
+    (
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: A}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: R}\n",
+      ["a_v1_configmap_c.yaml", "default_v1_configmap_c.yaml", "rbac.authorization.k8s.io_v1_clusterrole_r.yaml"]
+    ),
   ]
 
   @Test(arguments: rows.indices)

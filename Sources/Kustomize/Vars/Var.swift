@@ -103,26 +103,31 @@ public struct VarTransformer: Transformer {
       // Maps and lists cannot be substituted; their references stay as written.
       values[variable.name] = value.scalar
     }
+    // A var may be written into a name or namespace: the map re-reads each resource's identity after it.
     for resource in resources.resources {
-      defer { resource.propagateSharedValues() }
-      for spec in fieldSpecs where spec.applies(to: resource.gvk) {
-        try spec.visit(resource.object, creating: nil) { (parent, index) throws(Diagnostic) in
-          switch parent.entries[index].value {
-          case .scalar(let scalar):
-            if let expanded = expand(scalar, values) { parent.entries[index].value = .scalar(expanded) }
-          case .mapping(let map):
-            for position in map.entries.indices {
-              if case .scalar(let scalar) = map.entries[position].value, let expanded = expand(scalar, values) {
-                map.entries[position].value = .scalar(expanded)
-              }
+      try resources.update(resource) { (resource) throws(Diagnostic) in try substitute(values, in: resource) }
+    }
+  }
+
+  func substitute(_ values: [String: Scalar?], in resource: Resource) throws(Diagnostic) {
+    defer { resource.propagateSharedValues() }
+    for spec in fieldSpecs where spec.applies(to: resource.gvk) {
+      try spec.visit(resource.object, creating: nil) { (parent, index) throws(Diagnostic) in
+        switch parent.entries[index].value {
+        case .scalar(let scalar):
+          if let expanded = expand(scalar, values) { parent.entries[index].value = .scalar(expanded) }
+        case .mapping(let map):
+          for position in map.entries.indices {
+            if case .scalar(let scalar) = map.entries[position].value, let expanded = expand(scalar, values) {
+              map.entries[position].value = .scalar(expanded)
             }
-          case .sequence(let list):
-            for position in list.items.indices {
-              guard case .scalar(let scalar) = list.items[position], scalar.kind == .string else {
-                throw Diagnostic(list.items[position].mark, "a var reference list must hold strings")
-              }
-              if let expanded = expand(scalar, values) { list.items[position] = .scalar(expanded) }
+          }
+        case .sequence(let list):
+          for position in list.items.indices {
+            guard case .scalar(let scalar) = list.items[position], scalar.kind == .string else {
+              throw Diagnostic(list.items[position].mark, "a var reference list must hold strings")
             }
+            if let expanded = expand(scalar, values) { list.items[position] = .scalar(expanded) }
           }
         }
       }
