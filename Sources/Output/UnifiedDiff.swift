@@ -11,13 +11,25 @@ public struct UnifiedDiff {
   public var oldName: String
   public var newName: String
   public var context: Int
+  /// Colours as git's diff gives them (bold headers, cyan ranges, red `-`, green `+`), for a terminal.
+  public var colored: Bool
 
-  public init(old: String, new: String, oldName: String, newName: String, context: Int = 3) {
+  public init(old: String, new: String, oldName: String, newName: String, context: Int = 3, colored: Bool = false) {
     self.old = old
     self.new = new
     self.oldName = oldName
     self.newName = newName
     self.context = context
+    self.colored = colored
+  }
+
+  /// `text` between a colour's escape and the reset, when colours are on; the line break stays outside.
+  func paint(_ color: String, _ text: String) -> String {
+    guard colored else { return text }
+    let line = text.hasSuffix("\n") ? text.dropLast() : Substring(text)
+    let end = text.hasSuffix("\n") ? "\n" : ""
+    return line.split(separator: "\n", omittingEmptySubsequences: false).map { "\u{1B}[\(color)m\($0)\u{1B}[m" }
+      .joined(separator: "\n") + end
   }
 
   /// One line of the edit script: kept (with its index in each text), deleted or inserted.
@@ -38,7 +50,7 @@ public struct UnifiedDiff {
     let b = UnifiedDiff.lines(new)
     let edits = UnifiedDiff.edits(a, b)
     guard edits.contains(where: \.isChange) else { return "" }
-    var output = "--- \(oldName)\n+++ \(newName)\n"
+    var output = paint("1", "--- \(oldName)\n") + paint("1", "+++ \(newName)\n")
     // Lines of each text before the current hunk, counted as the hunks go by.
     var oldBefore = 0
     var newBefore = 0
@@ -59,16 +71,18 @@ public struct UnifiedDiff {
           body += " " + a[i].printed
         case .delete(let i):
           oldCount += 1
-          body += "-" + a[i].printed
+          body += paint("31", "-" + a[i].printed)
         case .insert(let j):
           newCount += 1
-          body += "+" + b[j].printed
+          body += paint("32", "+" + b[j].printed)
         }
       }
       // As diff -u numbers them: a range of no lines starts at the line before it.
       let oldFirst = oldCount == 0 ? oldBefore : oldBefore + 1
       let newFirst = newCount == 0 ? newBefore : newBefore + 1
-      output += "@@ -\(UnifiedDiff.range(oldFirst, oldCount)) +\(UnifiedDiff.range(newFirst, newCount)) @@\n" + body
+      output +=
+        paint("36", "@@ -\(UnifiedDiff.range(oldFirst, oldCount)) +\(UnifiedDiff.range(newFirst, newCount)) @@\n")
+        + body
       oldBefore += oldCount
       newBefore += newCount
       counted = hunk.upperBound

@@ -21,7 +21,7 @@ struct MRGen: ParsableCommand {
         mrgen build overlays/postgres -o rendered/      (one file per resource)
       """,
     version: "mrgen \(version) (kustomize v5.6.0 compatible)",
-    subcommands: [BuildCommand.self, ComposeCommand.self, OptionsCommand.self, CheckCommand.self]
+    subcommands: [BuildCommand.self, ComposeCommand.self, OptionsCommand.self, CheckCommand.self, VersionCommand.self]
   )
 
   /// Usage errors exit with 2, build errors with 1, as the README promises.
@@ -54,6 +54,12 @@ struct BuildFailure: Error {
 /// A full stderr loses the message; a closed one ends mrgen by SIGPIPE, as it ends other tools.
 enum Diagnostics {
   static func report(_ diagnostic: Diagnostic) {
-    try? OutputWriter.writeAll(STDERR_FILENO, Array("\(diagnostic)\n".utf8))
+    write("\(diagnostic)\n")
+  }
+
+  /// Any other text for stderr, such as check's summary.
+  static func write(_ text: String) {
+    guard !text.isEmpty else { return }
+    try? OutputWriter.writeAll(STDERR_FILENO, Array(text.utf8))
   }
 }
