@@ -22,12 +22,7 @@ public struct Composition: Sendable {
   public init(target: String, selection: [String], namespace: String?, catalog: Catalog, loader: Loader = Loader())
     throws(Diagnostic)
   {
-    if let namespace, !Composition.isNamespaceName(namespace) {
-      throw Diagnostic(
-        Mark(file: "--namespace"),
-        "'\(namespace)' is not a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit"
-      )
-    }
+    try Composition.checkNamespace(namespace)
     let inspection = try TargetInspection(of: target, catalog: catalog, loader: loader)
     guard let database = inspection.database else {
       throw Diagnostic(
@@ -49,6 +44,32 @@ public struct Composition: Sendable {
     // The rules checked above that each selected option has a variant for the database.
     self.components = selected.compactMap { $0.component(for: database) }
     self.namespace = namespace ?? inspection.namespace
+  }
+
+  /// `--namespace` alone on a kustomization outside the Model Registry tree:
+  /// a kustomization that lists `target` and sets `namespace:`, as one would
+  /// write by hand around a tree that is not one's own.
+  public init(target: String, namespace: String) throws(Diagnostic) {
+    try Composition.checkNamespace(namespace)
+    self.target = target
+    self.database = ""
+    self.options = []
+    self.components = []
+    self.namespace = namespace
+  }
+
+  /// The folder that holds `target`, where a composition around it is rooted when there is no tree.
+  public static func folder(holding target: String) -> String {
+    Path.normalize(Path.join(Catalog.absolute(target), ".."))
+  }
+
+  static func checkNamespace(_ namespace: String?) throws(Diagnostic) {
+    if let namespace, !Composition.isNamespaceName(namespace) {
+      throw Diagnostic(
+        Mark(file: "--namespace"),
+        "'\(namespace)' is not a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit"
+      )
+    }
   }
 
   /// The composition as a kustomization held in memory, rooted at `directory`
@@ -107,7 +128,7 @@ public struct Composition: Sendable {
 
   /// A word as a shell reads it back, on one line: quoted when it holds
   /// anything but plain characters, a line break written as `\n`.
-  static func shellWord(_ word: String) -> String {
+  public static func shellWord(_ word: String) -> String {
     let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./,:=@+-")
     if !word.isEmpty && word.allSatisfy({ plain.contains($0) }) { return word }
     let escaped = word.unicodeScalars.map { scalar -> String in

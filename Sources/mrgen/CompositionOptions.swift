@@ -59,6 +59,10 @@ struct CompositionOptions: ParsableArguments {
   /// The composition for `directory`, checked against the catalog of the tree above it.
   func composition(for directory: String) throws(Diagnostic) -> (composition: Composition, root: String) {
     guard let root = Catalog.findRoot(from: directory) else {
+      if let namespace, selection.isEmpty {
+        // Outside the tree, --namespace alone wraps DIR in a kustomization beside it.
+        return (try Composition(target: directory, namespace: namespace), Composition.folder(holding: directory))
+      }
       throw Diagnostic(
         Mark(file: directory),
         "no Model Registry tree (a directory with options/ and overlays/) at or above '\(directory)'")

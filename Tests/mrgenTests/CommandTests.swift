@@ -147,7 +147,7 @@ import Testing
     #expect(same.stdout == "")
     let other = try Self.run(["check", "overlays/mysql", "--with", "oauth", "--golden", golden])
     #expect(other.status == 1)
-    #expect(other.stdout.hasPrefix("--- \(golden)\n+++ mrgen build overlays/mysql\n@@ "))
+    #expect(other.stdout.hasPrefix("--- \(golden)\n+++ mrgen build overlays/mysql --with oauth\n@@ "))
     #expect(other.stdout.contains("\n-        - --embedmd-database-ssl-root-cert=/etc/model-registry/db-ca/ca.crt\n"))
   }
 
@@ -239,6 +239,115 @@ import Testing
     let remote = try Self.run(["build", "https://github.com/org/repo//deploy?ref=v1"], in: base)
     #expect(remote.status == 1 && remote.stdout.isEmpty)
     #expect(remote.stderr.contains("remote kustomizations are not supported"))
+  }
+
+  /// `mrgen version` in the forms of `kustomize version`: a semantic version that
+  /// reads as v5.6.0, and the `--short` form Argo CD asks for and cuts down.
+  @Test func versionReadsAsTheKustomizeItReproduces() throws {
+    let plain = try Self.run(["version"])
+    #expect(plain.status == 0)
+    #expect(plain.stdout == "v5.6.0+mrgen.0.1.0\n")
+    let short = try Self.run(["version", "--short"])
+    #expect(short.stdout == "{kustomize/v5.6.0+mrgen.0.1.0  }\n")
+    // Argo CD's reading: trim, drop the braces and 'kustomize/', take the first semantic version.
+    var cut = short.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    cut = String(cut.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+    cut = cut.replacingOccurrences(of: "kustomize/", with: "")
+    #expect(cut.split(separator: "+").first == "v5.6.0")
+    let json = try Self.run(["version", "-o", "json"])
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: String]
+    #expect(object?["kustomize"] == "v5.6.0")
+    #expect(try Self.run(["version", "-o", "xml"]).status == 2)
+  }
+
+  /// `-o DIR --prune`: the YAML files an earlier render left are removed; other
+  /// files and folders stay; without --prune nothing else is touched.
+  @Test func pruneRemovesOnlyStaleYAMLFiles() throws {
+    let directory = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let stale = directory.appendingPathComponent("rbac.authorization.k8s.io_v1_clusterrolebinding_gone.yaml")
+    let notes = directory.appendingPathComponent("README.md")
+    let nested = directory.appendingPathComponent("keep/x.yaml")
+    try FileManager.default.createDirectory(
+      at: nested.deletingLastPathComponent(), withIntermediateDirectories: true)
+    for file in [stale, notes, nested] { try "x: 1\n".write(to: file, atomically: true, encoding: .utf8) }
+    let kept = try Self.run(["build", "examples/hello", "-o", directory.path])
+    #expect(kept.status == 0)
+    #expect(FileManager.default.fileExists(atPath: stale.path))
+    let pruned = try Self.run(["build", "examples/hello", "-o", directory.path, "--prune"])
+    #expect(pruned.status == 0)
+    #expect(!FileManager.default.fileExists(atPath: stale.path))
+    #expect(FileManager.default.fileExists(atPath: notes.path) && FileManager.default.fileExists(atPath: nested.path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent("v1_service_demo-model-registry.yaml").path))
+    // A failed build prunes nothing; --prune without a directory is refused.
+    let broken = try Self.run(["build", "examples/does-not-exist", "-o", directory.path, "--prune"])
+    #expect(broken.status == 1)
+    #expect(
+      FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent("v1_service_demo-model-registry.yaml").path))
+    let toStdout = try Self.run(["build", "examples/hello", "--prune"])
+    #expect(toStdout.status == 1 && toStdout.stdout.isEmpty && toStdout.stderr.contains("--prune needs -o DIR"))
+  }
+
+  /// `-o PATH/` for a folder that does not exist creates it, parents included.
+  @Test func outputToANewFolderCreatesIt() throws {
+    let base = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: base) }
+    let target = base.appendingPathComponent("a/b").path + "/"
+    #expect(try Self.run(["build", "examples/hello", "-o", target]).status == 0)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: target).count == 4)
+  }
+
+  /// check: the header names the whole build command, the resources that drifted
+  /// go to stderr, --update rewrites the golden file, --color=always paints the diff.
+  @Test func checkNamesTheCommandSummarisesAndUpdates() throws {
+    let directory = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let golden = directory.appendingPathComponent("golden.yaml")
+    var text = try Self.golden("hello")
+    text = text.replacingOccurrences(of: "kind: Service\n", with: "kind: Service\n# drift\n")
+    try text.write(to: golden, atomically: true, encoding: .utf8)
+    let check = try Self.run([
+      "check", "examples/hello", "--golden", golden.path, "--load-restrictor", "LoadRestrictionsRootOnly",
+    ])
+    #expect(check.status == 1)
+    #expect(
+      check.stdout.hasPrefix(
+        "--- \(golden.path)\n+++ mrgen build examples/hello --load-restrictor LoadRestrictionsRootOnly\n@@ "))
+    #expect(check.stdout.contains("\n-# drift\n"))
+    #expect(
+      check.stderr
+        == "resources (kind/namespace/name): 1 changed, 0 added, 0 removed\n  changed  Service/model-registry/demo-model-registry\n"
+    )
+    let colored = try Self.run(["check", "examples/hello", "--golden", golden.path, "--color=always"])
+    #expect(colored.stdout.contains("\u{1B}[31m-# drift\u{1B}[m\n"))
+    #expect(!check.stdout.contains("\u{1B}"))
+    let update = try Self.run(["check", "examples/hello", "--golden", golden.path, "--update"])
+    #expect(update.status == 0 && update.stdout.isEmpty)
+    #expect(String(decoding: try Data(contentsOf: golden), as: UTF8.self) == (try Self.golden("hello")))
+    #expect(try Self.run(["check", "examples/hello", "--golden", golden.path]).status == 0)
+  }
+
+  /// --namespace alone outside the Model Registry tree wraps DIR in a kustomization
+  /// that sets the namespace; `compose` prints it; --with there is still refused.
+  @Test func namespaceOutsideTheTree() throws {
+    let base = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: base) }
+    let app = base.appendingPathComponent("app")
+    try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
+    try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: old\n".write(
+      to: app.appendingPathComponent("cm.yaml"), atomically: true, encoding: .utf8)
+    try "resources: [cm.yaml]\n".write(
+      to: app.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+    let built = try Self.run(["build", "app", "--namespace", "team"], in: base)
+    #expect(built.status == 0)
+    #expect(built.stdout == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: team\n")
+    let composed = try Self.run(["compose", "app", "--namespace", "team"], in: base)
+    #expect(composed.stdout.hasSuffix("namespace: team\nresources:\n- app\n"))
+    let withOption = try Self.run(["build", "app", "--with", "oauth"], in: base)
+    #expect(withOption.status == 1 && withOption.stderr.contains("no Model Registry tree"))
   }
 
   @Test func usageErrorsExitWithTwo() throws {
