@@ -22,15 +22,16 @@ struct BuildCommand: ParsableCommand {
 
   @Argument(
     help:
-      "A directory holding kustomization.yaml, kustomization.yml or Kustomization (default: the current one, as in kustomize)."
-  )
+      "A directory holding kustomization.yaml, kustomization.yml or Kustomization (default: the current one, as in kustomize).",
+    completion: .directory)
   var directory: String = "."
 
   @Option(
     name: [.short, .long],
     help: ArgumentHelp(
       "Write to this file instead of stdout; to a directory (an existing one, or a path ending in '/'), one file per resource, named as kustomize names them.",
-      valueName: "path"))
+      valueName: "path"),
+    completion: .file())
   var output: String?
 
   @Flag(

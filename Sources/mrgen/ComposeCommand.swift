@@ -13,7 +13,8 @@ struct ComposeCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The directory to compose: a database overlay, or a kustomization that includes one.")
+  @Argument(
+    help: "The directory to compose: a database overlay, or a kustomization that includes one.", completion: .directory)
   var directory: String
 
   @OptionGroup var composition: CompositionOptions
@@ -21,7 +22,8 @@ struct ComposeCommand: ParsableCommand {
   @Option(
     name: .customLong("in"),
     help: ArgumentHelp(
-      "The directory the kustomization will be saved in; paths are written relative to it.", valueName: "dir"))
+      "The directory the kustomization will be saved in; paths are written relative to it.", valueName: "dir"),
+    completion: .directory)
   var destination: String = "."
 
   func run() throws {

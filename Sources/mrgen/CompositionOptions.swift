@@ -11,7 +11,8 @@ struct CompositionOptions: ParsableArguments {
     name: .customLong("with"),
     help: ArgumentHelp(
       "Options of the Model Registry tree to compose with DIR, comma-separated (see `mrgen options`).",
-      valueName: "options"))
+      valueName: "options"),
+    completion: CompositionOptions.optionNames)
   var options: [String] = []
 
   @Option(
@@ -89,3 +90,20 @@ struct CompositionOptions: ParsableArguments {
 }
 
 extension LoadRestriction: ExpressibleByArgument {}
+
+extension CompositionOptions {
+  /// Completes `--with`: the catalog's option names, after any already typed
+  /// and a comma. The catalog is the tree above DIR (the first word after the
+  /// subcommand that is not a flag), or above the current folder.
+  static let optionNames = CompletionKind.custom { words, _, prefix in
+    let directory = words.dropFirst(2).first { !$0.isEmpty && !$0.hasPrefix("-") } ?? "."
+    guard let root = Catalog.findRoot(from: directory) ?? Catalog.findRoot(from: "."),
+      let catalog = try? Catalog.load(root: root)
+    else { return [] }
+    let typed = prefix.lastIndex(of: ",").map { String(prefix[...$0]) } ?? ""
+    let chosen = Set(typed.split(separator: ",").map(String.init))
+    return catalog.options.map(\.name).filter { !chosen.contains($0) }.map { typed + $0 }.filter {
+      $0.hasPrefix(prefix)
+    }
+  }
+}

@@ -11,7 +11,9 @@ struct OptionsCommand: ParsableCommand {
     abstract: "List the options of the Model Registry tree, with their rules."
   )
 
-  @Option(help: ArgumentHelp("A directory in the tree (default: the current directory).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp("A directory in the tree (default: the current directory).", valueName: "dir"),
+    completion: .directory)
   var tree: String = "."
 
   @Flag(help: "Print only the option names, one per line.")

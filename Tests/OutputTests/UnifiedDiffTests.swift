@@ -17,6 +17,9 @@ import Testing
     // A missing final line break is a difference of its own, marked as diff -u marks it.
     ("a\nb", "a\nb\n", "@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n"),
     ("a\nb", "a\nc", "@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"),
+    // A block replaced: every '-' line before the '+' lines, as diff -u and git print them.
+    ("a\nb\nc\nd\ne\n", "a\nX\nY\nZ\nd\ne\n", "@@ -1,5 +1,6 @@\n a\n-b\n-c\n+X\n+Y\n+Z\n d\n e\n"),
+    ("k\nb\nc\n", "x\nk\ny\n", "@@ -1,3 +1,3 @@\n+x\n k\n-b\n-c\n+y\n"),
     // Changes closer than twice the context share one hunk.
     (
       "1\n2\n3\n4\n5\n6\n7\n8\n", "0\n2\n3\n4\n5\n6\n7\n9\n",

@@ -350,6 +350,24 @@ import Testing
     #expect(withOption.status == 1 && withOption.stderr.contains("no Model Registry tree"))
   }
 
+  /// Shell completion: directories for DIR, files for -o and --golden, the catalog's option names for --with.
+  @Test func completionOffersDirectoriesFilesAndOptionNames() throws {
+    let bash = try Self.run(["--generate-completion-script", "bash"])
+    #expect(bash.status == 0)
+    #expect(bash.stdout.contains("---completion build -- --with"))
+    #expect(bash.stdout.contains("__mrgen_add_completions -d"))
+    for shell in ["zsh", "fish"] { #expect(try Self.run(["--generate-completion-script", shell]).status == 0) }
+    // As bash asks: the index of the word being completed, the cursor in it, then the words.
+    let names = try Self.run([
+      "---completion", "build", "--", "--with", "4", "7", "mrgen", "build", "overlays/postgres", "--with", "oauth,i",
+    ])
+    #expect(names.stdout == "oauth,internal\noauth,istio\n")
+    let outside = try Self.run(
+      ["---completion", "build", "--", "--with", "4", "0", "mrgen", "build", "/", "--with", ""],
+      in: URL(fileURLWithPath: "/"))
+    #expect(outside.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+  }
+
   @Test func usageErrorsExitWithTwo() throws {
     #expect(try Self.run(["check"]).status == 2)
     #expect(try Self.run(["frobnicate"]).status == 2)
