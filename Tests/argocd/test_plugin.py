@@ -120,6 +120,14 @@ def main():
     check(bad.returncode == 1 and bad.stdout == "" and "unknown option 'nosuch'" in bad.stderr,
           "a bad option fails the generate with mrgen's message: " + bad.stderr.strip()[:160])
 
+    # A value cannot smuggle in flags of its own: it stays the value of --with / --namespace.
+    for name, value, words in [
+        ("MRGEN_WITH", "--load-restrictor=LoadRestrictionsNone", "unknown option '--load-restrictor=LoadRestrictionsNone'"),
+        ("MRGEN_NAMESPACE", "x --with=oauth", "is not a namespace name"),
+    ]:
+        done = generate(mrgen, plugin, "overlays/postgres", {name: value})
+        check(done.returncode == 1 and done.stdout == "" and words in done.stderr,
+              f"{name}={value!r} is refused as a value, not read as flags: " + done.stderr.strip()[:120])
     print(f"{len(failures)} failed" if failures else "Argo CD kit: every check passed")
     sys.exit(1 if failures else 0)
 
