@@ -131,6 +131,15 @@ public struct OutputWriter {
   func writeDirectory(_ directory: String, _ resources: ResourceMap) throws(Diagnostic) {
     let at = Mark(file: directory)
     let names = try OutputWriter.fileNames(for: resources)
+    if prune {
+      for name in ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+      where DiskFileSystem().kind(of: Path.join(directory, name)) != .missing {
+        throw Diagnostic(
+          at,
+          "--prune would remove '\(name)' from '\(directory)', a kustomization's own folder: render into a folder of its own"
+        )
+      }
+    }
     if DiskFileSystem().kind(of: directory) == .missing {
       try OutputWriter.makeDirectories(directory, at: at)
     }

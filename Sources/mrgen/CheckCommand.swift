@@ -43,13 +43,14 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     let rendered: [UInt8]
     var expected: [UInt8] = []
+    var firstTime = false
     do throws(Diagnostic) {
       rendered = try Builder.render(try composition.build(directory))
       let limit = try composition.limits.totalBytes
       do throws(FileSystemError) {
         expected = try DiskFileSystem().readUserFile(golden, limit: limit)
       } catch .missing where update {
-        // A golden file written for the first time.
+        firstTime = true
       } catch {
         throw Diagnostic(Mark(file: golden), "the golden file \(error.reason)")
       }
@@ -57,7 +58,7 @@ struct CheckCommand: ParsableCommand {
       Diagnostics.report(error)
       throw BuildFailure()
     }
-    if rendered == expected { return }
+    if rendered == expected && !firstTime { return }
     let old = String(decoding: expected, as: UTF8.self)
     let new = String(decoding: rendered, as: UTF8.self)
     let changes = RenderChanges(old: old, new: new)

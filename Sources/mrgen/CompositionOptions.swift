@@ -59,6 +59,7 @@ struct CompositionOptions: ParsableArguments {
 
   /// The composition for `directory`, checked against the catalog of the tree above it.
   func composition(for directory: String) throws(Diagnostic) -> (composition: Composition, root: String) {
+    try LoadedKustomization.refuseRemote(directory)
     guard let root = Catalog.findRoot(from: directory) else {
       if let namespace, selection.isEmpty {
         // Outside the tree, --namespace alone wraps DIR in a kustomization beside it.
@@ -94,9 +95,22 @@ extension LoadRestriction: ExpressibleByArgument {}
 extension CompositionOptions {
   /// Completes `--with`: the catalog's option names, after any already typed
   /// and a comma. The catalog is the tree above DIR (the first word after the
-  /// subcommand that is not a flag), or above the current folder.
+  /// subcommand that is not a flag nor a flag's value), or above the current folder.
   static let optionNames = CompletionKind.custom { words, _, prefix in
-    let directory = words.dropFirst(2).first { !$0.isEmpty && !$0.hasPrefix("-") } ?? "."
+    // DIR: the first word after the subcommand that is neither a flag nor a flag's value.
+    let takesValue: Set<String> = [
+      "--with", "--namespace", "-o", "--output", "--golden", "--limit", "--load-restrictor", "--helm-command",
+      "--helm-api-versions", "--helm-kube-version", "--mount", "--network-name", "-e", "--env", "--in", "--color",
+    ]
+    var directory = "."
+    var previous = ""
+    for word in words.dropFirst(2) {
+      if !word.isEmpty, !word.hasPrefix("-"), !takesValue.contains(previous) {
+        directory = word
+        break
+      }
+      previous = word
+    }
     guard let root = Catalog.findRoot(from: directory) ?? Catalog.findRoot(from: "."),
       let catalog = try? Catalog.load(root: root)
     else { return [] }

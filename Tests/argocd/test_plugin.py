@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Argo CD kit in deploy/argocd, checked as Argo CD would use it.
 
-  python3 Tests/argocd/test_plugin.py MRGEN
+  python3 Tests/argocd/test_plugin.py MRGEN [REFERENCE]
 
 1. deploy/argocd/test (the kit on a stand-in repo server) is built; the
    sidecar must be what Argo CD's sidecar-plugin installation asks for: the
@@ -16,10 +16,14 @@
    with mrgen's message on stderr and nothing on stdout.
 3. The example Application must name the plugin and a folder that exists, and
    pass only the variables the plugin reads.
+4. The README's way to turn discovery off (a Component of one's own, after the
+   kit's, replacing plugin.yaml by a copy without discover) is built here by
+   mrgen and, given REFERENCE, by kubectl kustomize: same bytes, no discover.
 """
 import os
 import subprocess
 import sys
+import tempfile
 
 import yaml
 
@@ -128,6 +132,28 @@ def main():
         done = generate(mrgen, plugin, "overlays/postgres", {name: value})
         check(done.returncode == 1 and done.stdout == "" and words in done.stderr,
               f"{name}={value!r} is refused as a value, not read as flags: " + done.stderr.strip()[:120])
+    reference = sys.argv[2] if len(sys.argv) > 2 else None
+    with tempfile.TemporaryDirectory(prefix="mrgen-argocd-") as install:
+        os.makedirs(os.path.join(install, "no-discover"))
+        with open(os.path.join(KIT, "test", "repo-server.yaml")) as f:
+            open(os.path.join(install, "repo-server.yaml"), "w").write(f.read())
+        quiet = dict(plugin, spec={k: v for k, v in plugin["spec"].items() if k != "discover"})
+        open(os.path.join(install, "no-discover", "plugin.yaml"), "w").write(yaml.safe_dump(quiet, sort_keys=False))
+        open(os.path.join(install, "no-discover", "kustomization.yaml"), "w").write(
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nconfigMapGenerator:\n"
+            "- name: mrgen-plugin\n  behavior: replace\n  files:\n  - plugin.yaml\n")
+        open(os.path.join(install, "kustomization.yaml"), "w").write(
+            "namespace: argocd\nresources:\n- repo-server.yaml\ncomponents:\n- "
+            + os.path.relpath(os.path.join(KIT, "plugin"), install) + "\n- no-discover\n")
+        ours = subprocess.run([mrgen, "build", install], capture_output=True, text=True)
+        replaced = [d for d in yaml.safe_load_all(ours.stdout) if d and d["kind"] == "ConfigMap"]
+        check(ours.returncode == 0 and len(replaced) == 1
+              and "discover" not in yaml.safe_load(replaced[0]["data"]["plugin.yaml"])["spec"],
+              "a Component after the kit's replaces plugin.yaml: no discover")
+        if reference:
+            theirs = subprocess.run([reference, install], capture_output=True, text=True)
+            check(theirs.returncode == 0 and theirs.stdout == ours.stdout,
+                  "kubectl kustomize builds that install to the same bytes")
     print(f"{len(failures)} failed" if failures else "Argo CD kit: every check passed")
     sys.exit(1 if failures else 0)
 

@@ -287,6 +287,14 @@ import Testing
     #expect(
       FileManager.default.fileExists(
         atPath: directory.appendingPathComponent("v1_service_demo-model-registry.yaml").path))
+    // A kustomization's own folder is never pruned: its sources would go.
+    let base = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: base) }
+    try "resources: []\n".write(
+      to: base.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+    let ownFolder = try Self.run(["build", "examples/hello", "-o", base.path, "--prune"])
+    #expect(ownFolder.status == 1 && ownFolder.stderr.contains("--prune would remove 'kustomization.yaml'"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: base.path) == ["kustomization.yaml"])
     let toStdout = try Self.run(["build", "examples/hello", "--prune"])
     #expect(toStdout.status == 1 && toStdout.stdout.isEmpty && toStdout.stderr.contains("--prune needs -o DIR"))
   }
@@ -326,6 +334,10 @@ import Testing
     #expect(!check.stdout.contains("\u{1B}"))
     let update = try Self.run(["check", "examples/hello", "--golden", golden.path, "--update"])
     #expect(update.status == 0 && update.stdout.isEmpty)
+    // --update writes a golden file that is not there yet.
+    let fresh = directory.appendingPathComponent("fresh.yaml")
+    #expect(try Self.run(["check", "examples/hello", "--golden", fresh.path, "--update"]).status == 0)
+    #expect(String(decoding: try Data(contentsOf: fresh), as: UTF8.self) == (try Self.golden("hello")))
     #expect(String(decoding: try Data(contentsOf: golden), as: UTF8.self) == (try Self.golden("hello")))
     #expect(try Self.run(["check", "examples/hello", "--golden", golden.path]).status == 0)
   }
@@ -348,6 +360,12 @@ import Testing
     #expect(composed.stdout.hasSuffix("namespace: team\nresources:\n- app\n"))
     let withOption = try Self.run(["build", "app", "--with", "oauth"], in: base)
     #expect(withOption.status == 1 && withOption.stderr.contains("no Model Registry tree"))
+    // Inside the tree, a folder that deploys no database takes --namespace alone the same way.
+    let kit = try Self.run(["build", "deploy/argocd/test", "--namespace", "tools"])
+    #expect(kit.status == 0 && kit.stdout.contains("  namespace: tools\n") && !kit.stdout.contains("namespace: argocd"))
+    // A URL is refused as a URL, with or without --namespace.
+    let remote = try Self.run(["build", "https://github.com/org/repo//deploy?ref=v1", "--namespace", "team"], in: base)
+    #expect(remote.status == 1 && remote.stderr.contains("remote kustomizations are not supported"))
   }
 
   /// Shell completion: directories for DIR, files for -o and --golden, the catalog's option names for --with.

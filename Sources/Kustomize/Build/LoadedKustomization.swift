@@ -52,14 +52,19 @@ public struct LoadedKustomization {
   /// Built-in schema versions that `openapi: version:` may name.
   static let builtInOpenAPIVersions: Set<String> = ["v1.21.2"]
 
-  /// Loads the kustomization in `directory` and everything it names.
-  public static func load(directory: String, loader: Loader) throws(Diagnostic) -> LoadedKustomization {
+  /// A DIR given as a URL is refused with what to do instead, before any part of it is read as a path.
+  public static func refuseRemote(_ directory: String) throws(Diagnostic) {
     if Loader.isRemote(directory) {
       throw Diagnostic(
         Mark(file: directory),
         "remote kustomizations are not supported: mrgen reads only local files; vendor the files and build their folder"
       )
     }
+  }
+
+  /// Loads the kustomization in `directory` and everything it names.
+  public static func load(directory: String, loader: Loader) throws(Diagnostic) -> LoadedKustomization {
+    try refuseRemote(directory)
     let root = Path.normalize(directory)
     guard loader.fileSystem.kind(of: root) == .directory else {
       throw Diagnostic(Mark(file: root), "'\(directory)' is not a directory")
