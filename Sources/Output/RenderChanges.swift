@@ -16,16 +16,17 @@ public struct RenderChanges: Equatable, Sendable {
   public init(old: String, new: String) {
     let before = RenderChanges.documents(old)
     let after = RenderChanges.documents(new)
-    let oldText = Dictionary(before.map { ($0.name, $0.text) }, uniquingKeysWith: { first, _ in first })
-    let newNames = Set(after.map(\.name))
+    // Matched by API group too, so that two kinds of one name in different groups stay apart.
+    let oldText = Dictionary(before.map { ($0.key, $0.text) }, uniquingKeysWith: { first, _ in first })
+    let newKeys = Set(after.map(\.key))
     for document in after {
-      if let text = oldText[document.name] {
+      if let text = oldText[document.key] {
         if text != document.text { changed.append(document.name) }
       } else {
         added.append(document.name)
       }
     }
-    removed = before.map(\.name).filter { !newNames.contains($0) }
+    removed = before.filter { !newKeys.contains($0.key) }.map(\.name)
   }
 
   /// The summary: a count line, then one line per resource.
@@ -42,6 +43,8 @@ public struct RenderChanges: Equatable, Sendable {
 
   struct Document {
     var name: String
+    /// The name with the API group before it, to match documents by.
+    var key: String
     var text: Substring
   }
 
@@ -52,7 +55,9 @@ public struct RenderChanges: Equatable, Sendable {
     var index = stream.startIndex
     func close(_ end: String.Index) {
       let text = stream[start..<end]
-      if !text.isEmpty { documents.append(Document(name: name(of: text, at: documents.count), text: text)) }
+      guard !text.isEmpty else { return }
+      let (name, group) = identity(of: text, at: documents.count)
+      documents.append(Document(name: name, key: group + " " + name, text: text))
     }
     while index < stream.endIndex {
       let lineEnd = stream[index...].firstIndex(of: "\n") ?? stream.endIndex
@@ -66,18 +71,23 @@ public struct RenderChanges: Equatable, Sendable {
     return documents
   }
 
-  /// `Kind/namespace/name` (`Kind/name` for no namespace), read from the
-  /// document's lines as mrgen and kustomize write them (`kind:` at the left
-  /// margin, `name:` and `namespace:` two spaces in under `metadata:`), so that
-  /// a golden file edited into invalid YAML still names its resources.
-  static func name(of text: Substring, at position: Int) -> String {
+  /// `Kind/namespace/name` (`Kind/name` for no namespace) and the API group,
+  /// read from the document's lines as mrgen and kustomize write them
+  /// (`apiVersion:` and `kind:` at the left margin, `name:` and `namespace:`
+  /// two spaces in under `metadata:`), so that a golden file edited into
+  /// invalid YAML still names its resources.
+  static func identity(of text: Substring, at position: Int) -> (name: String, group: String) {
+    var group = ""
     var kind: String?
     var name: String?
     var namespace: String?
     var inMetadata = false
     for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
       if !line.hasPrefix(" ") { inMetadata = line == "metadata:" }
-      if line.hasPrefix("kind: ") {
+      if line.hasPrefix("apiVersion: ") {
+        let apiVersion = unquoted(line.dropFirst(12))
+        group = apiVersion.contains("/") ? String(apiVersion.prefix { $0 != "/" }) : ""
+      } else if line.hasPrefix("kind: ") {
         kind = unquoted(line.dropFirst(6))
       } else if inMetadata, line.hasPrefix("  name: ") {
         name = unquoted(line.dropFirst(8))
@@ -85,9 +95,9 @@ public struct RenderChanges: Equatable, Sendable {
         namespace = unquoted(line.dropFirst(13))
       }
     }
-    guard let kind, let name else { return "document \(position + 1)" }
-    if let namespace, !namespace.isEmpty { return "\(kind)/\(namespace)/\(name)" }
-    return "\(kind)/\(name)"
+    guard let kind, let name else { return ("document \(position + 1)", "") }
+    if let namespace, !namespace.isEmpty { return ("\(kind)/\(namespace)/\(name)", group) }
+    return ("\(kind)/\(name)", group)
   }
 
   /// A plain or quoted scalar's text, read by the YAML parser; the line as written if it does not parse.

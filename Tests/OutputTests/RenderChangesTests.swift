@@ -17,6 +17,11 @@ import Testing
     // A document edited into invalid YAML is still named by its lines.
     (deployment.replacingOccurrences(of: "spec: {}", with: "spec: [x"), deployment, ["Deployment/a/web"], [], []),
     ("", "kind: List\n", [], ["document 1"], []),
+    // Two kinds of one name in different API groups are told apart by the group.
+    (
+      "apiVersion: a.example/v1\nkind: Thing\nmetadata:\n  name: t\nspec: 1\n",
+      "apiVersion: b.example/v1\nkind: Thing\nmetadata:\n  name: t\nspec: 1\n", [], ["Thing/t"], ["Thing/t"]
+    ),
   ]
 
   @Test(arguments: rows.indices)
