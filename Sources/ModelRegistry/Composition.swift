@@ -24,13 +24,9 @@ public struct Composition: Sendable {
   {
     try Composition.checkNamespace(namespace)
     let inspection = try TargetInspection(of: target, catalog: catalog, loader: loader)
-    if selection.isEmpty, inspection.database == nil, namespace != nil {
+    if selection.isEmpty, inspection.database == nil, let namespace {
       // --namespace alone on a folder of the tree that deploys no database: the plain wrapper.
-      self.target = target
-      self.database = ""
-      self.options = []
-      self.components = []
-      self.namespace = namespace
+      self = try Composition(target: target, namespace: namespace)
       return
     }
     guard let database = inspection.database else {
