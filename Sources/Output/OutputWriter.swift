@@ -132,7 +132,7 @@ public struct OutputWriter {
     let at = Mark(file: directory)
     let names = try OutputWriter.fileNames(for: resources)
     if prune {
-      for name in ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+      for name in Loader.kustomizationFileNames
       where DiskFileSystem().kind(of: Path.join(directory, name)) != .missing {
         throw Diagnostic(
           at,

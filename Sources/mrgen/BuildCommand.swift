@@ -11,7 +11,7 @@ struct BuildCommand: ParsableCommand {
     commandName: "build",
     abstract: "Build a kustomization directory and print the resources.",
     discussion: """
-      The output is the same, byte for byte, as `kustomize build DIR` (Kustomize v5.6.0).
+      The output is the same, byte for byte, as `kustomize build DIR` (Kustomize \(VersionCommand.kustomizeVersion)).
       With --with or --namespace, DIR is composed with options of the Model Registry tree:
       the build is that of a kustomization listing DIR as a resource and each option's
       variant for DIR's database as a component (see `mrgen compose`).

@@ -94,24 +94,12 @@ extension LoadRestriction: ExpressibleByArgument {}
 
 extension CompositionOptions {
   /// Completes `--with`: the catalog's option names, after any already typed
-  /// and a comma. The catalog is the tree above DIR (the first word after the
-  /// subcommand that is not a flag nor a flag's value), or above the current folder.
+  /// and a comma. The catalog is that of the first word after the subcommand
+  /// that lies in a Model Registry tree (DIR; a flag's value such as a
+  /// namespace lies in none), or of the tree above the current folder.
   static let optionNames = CompletionKind.custom { words, _, prefix in
-    // DIR: the first word after the subcommand that is neither a flag nor a flag's value.
-    let takesValue: Set<String> = [
-      "--with", "--namespace", "-o", "--output", "--golden", "--limit", "--load-restrictor", "--helm-command",
-      "--helm-api-versions", "--helm-kube-version", "--mount", "--network-name", "-e", "--env", "--in", "--color",
-    ]
-    var directory = "."
-    var previous = ""
-    for word in words.dropFirst(2) {
-      if !word.isEmpty, !word.hasPrefix("-"), !takesValue.contains(previous) {
-        directory = word
-        break
-      }
-      previous = word
-    }
-    guard let root = Catalog.findRoot(from: directory) ?? Catalog.findRoot(from: "."),
+    let arguments = words.dropFirst(2).filter { !$0.isEmpty && !$0.hasPrefix("-") }
+    guard let root = arguments.lazy.compactMap({ Catalog.findRoot(from: $0) }).first ?? Catalog.findRoot(from: "."),
       let catalog = try? Catalog.load(root: root)
     else { return [] }
     let typed = prefix.lastIndex(of: ",").map { String(prefix[...$0]) } ?? ""

@@ -20,7 +20,7 @@ struct MRGen: ParsableCommand {
         mrgen build overlays/postgres -o rendered.yaml
         mrgen build overlays/postgres -o rendered/      (one file per resource)
       """,
-    version: "mrgen \(version) (kustomize v5.6.0 compatible)",
+    version: "mrgen \(version) (kustomize \(VersionCommand.kustomizeVersion) compatible)",
     subcommands: [BuildCommand.self, ComposeCommand.self, OptionsCommand.self, CheckCommand.self, VersionCommand.self]
   )
 

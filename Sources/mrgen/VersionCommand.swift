@@ -36,16 +36,17 @@ struct VersionCommand: ParsableCommand {
   var output: Format?
 
   func run() throws {
-    let fields: [(String, String)] = [
-      ("version", Self.semanticVersion), ("mrgen", MRGen.version), ("kustomize", Self.kustomizeVersion),
-    ]
-    let text: String
-    switch output {
-    case .yaml: text = fields.map { "\($0.0): \($0.1)\n" }.joined()
-    case .json: text = "{\n" + fields.map { "  \"\($0.0)\": \"\($0.1)\"" }.joined(separator: ",\n") + "\n}\n"
-    case nil: text = short ? "{kustomize/\(Self.semanticVersion)  }\n" : Self.semanticVersion + "\n"
-    }
+    let fields = Mapping(
+      [("version", Self.semanticVersion), ("mrgen", MRGen.version), ("kustomize", Self.kustomizeVersion)].map {
+        Mapping.Entry(key: .string($0.0), value: .scalar(.string($0.1)))
+      })
     do throws(Diagnostic) {
+      let text: String
+      switch output {
+      case .yaml: text = try Emitter().emitString([.mapping(fields)])
+      case .json: text = JSONWriter.write(.mapping(fields)) + "\n"
+      case nil: text = short ? "{kustomize/\(Self.semanticVersion)  }\n" : Self.semanticVersion + "\n"
+      }
       try OutputWriter.writeStandardOutput(Array(text.utf8))
     } catch {
       Diagnostics.report(error)
