@@ -16,7 +16,7 @@ mrgen=$(realpath "$1")
 root=${MRGEN_DEBOOTSTRAP_ROOT:-/var/tmp/mrgen-bookworm-minbase}
 mirror=${MRGEN_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-version=$(sed -n 's/^ *static let version = "\(.*\)"$/\1/p' Sources/mrgen/MRGen.swift)
+version=$("$mrgen" version -o yaml | sed -n 's/^mrgen: //p')
 tarball=dist/mrgen-$version-linux-$(uname -m).tar.gz
 [ -n "$version" ] && [ -f "$tarball" ] || { echo "no $tarball: run scripts/package first" >&2; exit 1; }
 (cd dist && sha256sum --quiet -c "$(basename "$tarball").sha256")
