@@ -60,6 +60,13 @@ public struct Catalog: Sendable {
       }
       seen[option.name] = option
     }
+    for option in options {
+      for companion in option.companions where seen[companion.option.value] == nil {
+        throw Diagnostic(
+          companion.option.mark,
+          "option '\(option.name)' has a companion for an unknown option '\(companion.option.value)'")
+      }
+    }
     return Catalog(
       root: root,
       options: options.sorted { $0.name < $1.name },
@@ -71,17 +78,22 @@ public struct Catalog: Sendable {
   {
     let fallbackName = Path.relative(directory, from: Path.join(directory, "..")).replacingOccurrences(
       of: "/", with: "-")
-    var variants: [(database: String, directory: String)] = []
-    for item in kustomization.annotation(CatalogKey.variants)?.commaSeparated() ?? [] {
-      let parts = item.value.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-        throw Diagnostic(item.mark, "variant '\(item.value)' is not database=directory")
+    let variants = try pairs(kustomization, CatalogKey.variants, of: "database").map {
+      (database: $0.key.value, directory: Path.join(directory, $0.directory))
+    }
+    for (item, variant) in zip(try pairs(kustomization, CatalogKey.variants, of: "database"), variants)
+    where !isDirectory(variant.directory) {
+      throw Diagnostic(item.key.mark, "directory '\(item.directory)' for database '\(item.key.value)' does not exist")
+    }
+    let companions = try pairs(kustomization, CatalogKey.companions, of: "option")
+    for companion in companions {
+      let bases = [directory] + variants.map(\.directory)
+      guard bases.contains(where: { isDirectory(Path.join($0, companion.directory)) }) else {
+        throw Diagnostic(
+          companion.key.mark,
+          "directory '\(companion.directory)' for option '\(companion.key.value)' is in neither the option's directory nor a variant's"
+        )
       }
-      let variantDirectory = Path.join(directory, parts[1])
-      guard isDirectory(variantDirectory) else {
-        throw Diagnostic(item.mark, "variant directory '\(parts[1])' for database '\(parts[0])' does not exist")
-      }
-      variants.append((parts[0], variantDirectory))
     }
     return CatalogOption(
       name: kustomization.name ?? fallbackName,
@@ -92,7 +104,24 @@ public struct Catalog: Sendable {
       conflicts: kustomization.annotation(CatalogKey.conflicts)?.conflicts() ?? [],
       comesLast: try position(of: kustomization),
       variants: variants,
+      companions: companions.map { (option: $0.key, directory: $0.directory) },
       file: kustomization.file)
+  }
+
+  /// Reads an annotation of `key=directory` pairs (variants by database,
+  /// companions by option), the directories as written.
+  static func pairs(_ kustomization: Kustomization, _ annotation: String, of what: String)
+    throws(Diagnostic) -> [(key: Located<String>, directory: String)]
+  {
+    var result: [(key: Located<String>, directory: String)] = []
+    for item in kustomization.annotation(annotation)?.commaSeparated() ?? [] {
+      let parts = item.value.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        throw Diagnostic(item.mark, "\(annotation) entry '\(item.value)' is not \(what)=directory")
+      }
+      result.append((Located(parts[0], mark: item.mark), parts[1]))
+    }
+    return result
   }
 
   static func position(of kustomization: Kustomization) throws(Diagnostic) -> Bool {

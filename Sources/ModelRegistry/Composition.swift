@@ -4,7 +4,8 @@ import YAML
 
 /// What `mrgen build DIR --with a,b` builds: one kustomization that lists DIR
 /// as a resource and each option's variant for DIR's database as a component,
-/// in the order given (options marked to come last after the others), with
+/// in the order given (options marked to come last after the others, then
+/// the companions of the options selected together), with
 /// `namespace:` set to `--namespace` or to DIR's own namespace, so that the
 /// options' resources land beside the registry.
 public struct Composition: Sendable {
@@ -47,8 +48,31 @@ public struct Composition: Sendable {
     self.database = database
     self.options = selected
     // The rules checked above that each selected option has a variant for the database.
-    self.components = selected.compactMap { $0.component(for: database) }
+    let names = Set(selected.map(\.name)).union(inspection.includedOptions.keys)
+    self.components =
+      selected.compactMap { $0.component(for: database) }
+      + Composition.companions(of: selected, with: names, database: database, catalog: catalog)
     self.namespace = namespace ?? inspection.namespace
+  }
+
+  /// The companion components that go with `selected`, after every option:
+  /// for each selected option, those for another option in `names`; and for
+  /// an option the target already includes, those for a selected one.
+  static func companions(of selected: [CatalogOption], with names: Set<String>, database: String, catalog: Catalog)
+    -> [String]
+  {
+    let selectedNames = Set(selected.map(\.name))
+    var result: [String] = []
+    for option in catalog.options where names.contains(option.name) {
+      for companion in option.companions where names.contains(companion.option.value) {
+        // A pair the target already holds both halves of is the target's to compose.
+        guard selectedNames.contains(option.name) || selectedNames.contains(companion.option.value),
+          let directory = option.companion(with: companion.option.value, for: database)
+        else { continue }
+        result.append(directory)
+      }
+    }
+    return result
   }
 
   /// `--namespace` alone on a kustomization outside the Model Registry tree:

@@ -23,6 +23,14 @@ public enum CatalogKey {
   /// database, relative to the option's directory (`.` for the option itself).
   /// Without it, the option's own directory serves every database.
   public static let variants = "mrgen.dev/variants"
+  /// `option=directory` pairs, comma-separated: a component that a
+  /// composition adds when that other option is selected too (what the two
+  /// need of each other, such as a certificate for this option's Service from
+  /// the cert-manager option). The directory is looked up in the variant's
+  /// directory for the database first, then in the option's; a database whose
+  /// variant has none and whose option has none gets no companion. Companions
+  /// are composed after every option, so both options' resources are there.
+  public static let companions = "mrgen.dev/with"
 }
 
 /// One option: a Component under `options/` that declares a description.
@@ -38,6 +46,8 @@ public struct CatalogOption: Sendable {
   public var comesLast: Bool
   /// Database → component directory; empty when one directory serves all.
   public var variants: [(database: String, directory: String)]
+  /// Other option → component directory (as written, relative) to compose when both are selected.
+  public var companions: [(option: Located<String>, directory: String)]
   /// Where the option's rules are written, for error messages.
   public var file: String
 
@@ -45,6 +55,19 @@ public struct CatalogOption: Sendable {
   public func component(for database: String) -> String? {
     if variants.isEmpty { return directory }
     return variants.first { $0.database == database }?.directory
+  }
+
+  /// The companion to compose for `database` when `other` is selected too:
+  /// the variant's own, else the option's, else none.
+  public func companion(with other: String, for database: String) -> String? {
+    guard let companion = companions.first(where: { $0.option.value == other }),
+      let variant = component(for: database)
+    else { return nil }
+    for base in [variant, directory] {
+      let path = Path.join(base, companion.directory)
+      if DiskFileSystem().kind(of: path) == .directory { return path }
+    }
+    return nil
   }
 
   /// Every directory that is this option, for recognising it where a tree already includes it.

@@ -80,6 +80,10 @@ struct OptionsListing {
         }
         lines.append(indent + "variants: " + variants.joined(separator: ", "))
       }
+      if !option.companions.isEmpty {
+        lines.append(
+          indent + "with " + option.companions.map(\.option.value).joined(separator: ", ") + ": adds their pairing")
+      }
     }
     lines.append("")
     lines.append("Compose: mrgen build overlays/<database> --with <option>,<option> [--namespace <name>]")

@@ -98,6 +98,72 @@ enum Tree {
         "the storage initializer sends no bearer token") == true)
   }
 
+  /// Companions: what two options need of each other, composed after every
+  /// option, from the variant's directory or else the option's.
+  @Test func composesTheCompanionsOfOptionsSelectedTogether() throws {
+    func components(_ target: String, _ selection: [String]) throws -> [String] {
+      try Composition(target: target, selection: selection, namespace: nil, catalog: Tree.catalog).components.map {
+        Path.relative($0, from: Tree.root)
+      }
+    }
+    #expect(
+      try components(Tree.overlay("postgres"), ["mlflow", "secure-db", "cert-manager"]) == [
+        "options/mlflow/postgres", "options/secure-db/postgres", "options/cert-manager/database",
+        "options/mlflow/cert-manager", "options/mlflow/postgres/secure-db",
+      ])
+    // MariaDB shares the mysql variant, and its companion.
+    #expect(try components(Tree.overlay("mariadb"), ["secure-db", "mlflow"]).last == "options/mlflow/mysql/secure-db")
+    // An external database's URI carries its own TLS parameters: no companion for secure-db there.
+    #expect(
+      try components(Tree.overlay("external"), ["mlflow", "secure-db"]) == ["options/mlflow", "options/secure-db"])
+    #expect(try components(Tree.overlay("postgres"), ["mlflow"]) == ["options/mlflow/postgres"])
+    // A partner the target already includes counts: the example holds cert-manager and secure-db.
+    #expect(
+      try components(Tree.root + "/examples/secure-mysql-oauth", ["mlflow"]) == [
+        "options/mlflow/mysql", "options/mlflow/cert-manager", "options/mlflow/mysql/secure-db",
+      ])
+    // The openshift pairing annotates mlflow's Service, so the service CA issues its certificate.
+    let rendered = try Tree.build(Tree.overlay("mysql"), with: ["oauth", "mlflow", "openshift"])
+    let service = rendered.first { $0.gvk.kind == "Service" && $0.name == "mlflow" }
+    #expect(
+      service?.metadata?["annotations"]?.mapping?.string("service.beta.openshift.io/serving-cert-secret-name")
+        == "mlflow-tls")
+  }
+
+  @Test func refusesACompanionForAnUnknownOptionOrWithoutADirectory() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("mrgen-companions-\(UUID())").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    func write(_ path: String, _ text: String) throws {
+      let file = root + "/" + path
+      try FileManager.default.createDirectory(
+        atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try text.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+    func option(_ name: String, with companions: String) -> String {
+      """
+      apiVersion: kustomize.config.k8s.io/v1alpha1
+      kind: Component
+      metadata:
+        name: \(name)
+        annotations:
+          mrgen.dev/description: an option
+          mrgen.dev/with: \(companions)
+
+      """
+    }
+    try write("overlays/db/kustomization.yaml", "metadata:\n  annotations:\n    mrgen.dev/database: db\n")
+    try write("options/a/kustomization.yaml", option("a", with: "b=b"))
+    try write("options/b/kustomization.yaml", option("b", with: "a=nowhere"))
+    try write("options/a/b/kustomization.yaml", "kind: Component\nmetadata:\n  name: pairing\n")
+    #expect(
+      Tree.message { _ = try Catalog.load(root: root) }
+        == "directory 'nowhere' for option 'a' is in neither the option's directory nor a variant's")
+    try write("options/b/kustomization.yaml", option("b", with: "c=."))
+    #expect(Tree.message { _ = try Catalog.load(root: root) } == "option 'b' has a companion for an unknown option 'c'")
+    try write("options/b/kustomization.yaml", option("b", with: "a"))
+    #expect(Tree.message { _ = try Catalog.load(root: root) } == "mrgen.dev/with entry 'a' is not option=directory")
+  }
+
   @Test func rulesRequirementsFirst() {
     #expect(Tree.rules.withRequirements(["seed", "openshift"]) == ["internal", "seed", "oauth", "openshift"])
     #expect(Tree.rules.withRequirements(["cert-manager"]) == ["secure-db", "cert-manager"])
@@ -269,6 +335,26 @@ enum Tree {
     let rendered = try Tree.render(Tree.overlay(parts[0]), with: selection)
     let expected = try Data(contentsOf: URL(fileURLWithPath: Self.directory + "/" + golden))
     #expect(rendered == Array(expected), "\(golden) differs; run scripts/update-goldens")
+  }
+
+  /// An example that says which `mrgen build` command renders the same does render the same.
+  @Test func examplesComposedByHandRenderAsTheirCommandSays() throws {
+    var checked = 0
+    for example in try FileManager.default.contentsOfDirectory(atPath: Tree.root + "/examples").sorted() {
+      let text = try String(contentsOfFile: Tree.root + "/examples/\(example)/kustomization.yaml", encoding: .utf8)
+      guard let line = text.split(separator: "\n").first(where: { $0.contains("Composed by hand; `mrgen build ") }),
+        let start = line.range(of: "`mrgen build "), let end = line[start.upperBound...].firstIndex(of: "`")
+      else { continue }
+      let words = line[start.upperBound..<end].split(separator: " ").map(String.init)
+      let selection = words.firstIndex(of: "--with").map { words[$0 + 1].split(separator: ",").map(String.init) } ?? []
+      let namespace = words.firstIndex(of: "--namespace").map { words[$0 + 1] }
+      let composed = try Tree.render(Tree.root + "/" + words[0], with: selection, namespace: namespace)
+      var builder = Builder()
+      let byHand = try Builder.render(try builder.build(Tree.root + "/examples/" + example))
+      #expect(composed == byHand, "\(example): `mrgen build \(words.joined(separator: " "))` renders something else")
+      checked += 1
+    }
+    #expect(checked >= 7)
   }
 
   @Test func examplesMatchTheirGoldens() throws {
