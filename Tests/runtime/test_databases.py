@@ -266,44 +266,62 @@ def test_postgres(mrgen, certificates, base):
         database.stop()
 
 
-def test_mariadb(mrgen, overlay, certificates, base):
-    resources = render(mrgen, overlay, "secure-db")
-    deployment = find(resources, "Deployment", "model-registry-db")
-    pod = deployment["spec"]["template"]["spec"]
-    container = pod["containers"][0]
-    env = environment(resources, container)
-    prefix = "MYSQL" if "MYSQL_USER" in env else "MARIADB"
-    user = (int(subprocess.check_output(["id", "-u", "mysql"])), int(subprocess.check_output(["id", "-g", "mysql"])))
-    mounts = Mounts(base, resources, pod, container, certificates, user)
-    arguments = [mounts.rewrite(argument) for argument in container.get("args", [])]
-    datadir = next(argument.split("=", 1)[1] for argument in arguments if argument.startswith("--datadir="))
-    os.makedirs(datadir, exist_ok=True)
-    os.chown(datadir, *user)
-    socket = os.path.join(base, "mysqld.sock")
-    os.chown(base, *user)
-    port = str(container["ports"][0]["containerPort"])
-    install = run(["mariadb-install-db", "--user=mysql", f"--datadir={datadir}", "--auth-root-authentication-method=socket", "--skip-test-db"])
-    check(f"{overlay}: data folder initialised", install.returncode == 0, install.stderr[-2000:])
-    log = open(os.path.join(base, "mariadbd.log"), "w")
-    server = subprocess.Popen(["mariadbd", "--no-defaults", "--user=mysql", f"--socket={socket}", f"--port={port}", "--bind-address=127.0.0.1",
-                               f"--pid-file={base}/mysqld.pid"] + arguments, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        ready = wait(lambda: run(["mariadb-admin", f"--socket={socket}", "ping"]).returncode == 0)
-        check(f"{overlay}: mariadbd starts with the rendered arguments " + " ".join(container.get("args", [])), ready,
+class MariaDB:
+    """A MariaDB server started from the rendered database Deployment's
+    container (Debian's mariadbd stands in for the mysql image too), then set
+    up as the image's entrypoint does from its variables: the database, the
+    user, and root with the root password from any host."""
+
+    def __init__(self, label, resources, certificates, base):
+        deployment = find(resources, "Deployment", "model-registry-db")
+        pod = deployment["spec"]["template"]["spec"]
+        self.container = container = pod["containers"][0]
+        self.env = env = environment(resources, container)
+        prefix = "MYSQL" if "MYSQL_USER" in env else "MARIADB"
+        user = (int(subprocess.check_output(["id", "-u", "mysql"])), int(subprocess.check_output(["id", "-g", "mysql"])))
+        mounts = Mounts(base, resources, pod, container, certificates, user)
+        arguments = [mounts.rewrite(argument) for argument in container.get("args", [])]
+        datadir = next(argument.split("=", 1)[1] for argument in arguments if argument.startswith("--datadir="))
+        os.makedirs(datadir, exist_ok=True)
+        os.chown(datadir, *user)
+        self.socket = socket = os.path.join(base, "mysqld.sock")
+        os.chown(base, *user)
+        self.port = port = str(container["ports"][0]["containerPort"])
+        install = run(["mariadb-install-db", "--user=mysql", f"--datadir={datadir}", "--auth-root-authentication-method=socket", "--skip-test-db"])
+        check(f"{label}: data folder initialised", install.returncode == 0, install.stderr[-2000:])
+        log = open(os.path.join(base, "mariadbd.log"), "w")
+        self.server = subprocess.Popen(["mariadbd", "--no-defaults", "--user=mysql", f"--socket={socket}", f"--port={port}", "--bind-address=127.0.0.1",
+                                        f"--pid-file={base}/mysqld.pid"] + arguments, stdout=log, stderr=subprocess.STDOUT)
+        self.ready = wait(lambda: run(["mariadb-admin", f"--socket={socket}", "ping"]).returncode == 0)
+        check(f"{label}: mariadbd starts with the rendered arguments " + " ".join(container.get("args", [])), self.ready,
               open(os.path.join(base, "mariadbd.log")).read()[-2000:])
-        if not ready:
+        if not self.ready:
             return
         # What the image's entrypoint does from its variables.
         database, name, password = env[f"{prefix}_DATABASE"], env[f"{prefix}_USER"], env[f"{prefix}_PASSWORD"]
+        root = env[f"{prefix}_ROOT_PASSWORD"]
         # mariadb-install-db's anonymous accounts would shadow the user on localhost.
         run(["mariadb", f"--socket={socket}", "-e", "DELETE FROM mysql.global_priv WHERE User = ''; FLUSH PRIVILEGES;"])
         setup = run(["mariadb", f"--socket={socket}", "-e",
-                     f"CREATE DATABASE `{database}`; CREATE USER '{name}'@'%' IDENTIFIED BY '{password}'; GRANT ALL ON `{database}`.* TO '{name}'@'%';"])
-        check(f"{overlay}: database and user created from {prefix}_* as the image does", setup.returncode == 0, setup.stderr)
+                     f"CREATE DATABASE `{database}`; CREATE USER '{name}'@'%' IDENTIFIED BY '{password}'; GRANT ALL ON `{database}`.* TO '{name}'@'%';"
+                     f"CREATE USER 'root'@'%' IDENTIFIED BY '{root}'; GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
+                     f"ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('{root}');"])
+        check(f"{label}: database, user and root@'%' created from {prefix}_* as the image does", setup.returncode == 0, setup.stderr)
         probe = container["readinessProbe"]["exec"]["command"]
         result = run(probe, env=dict(os.environ, **env, MYSQL_TCP_PORT=port))
-        check(f"{overlay}: the rendered readiness probe passes", result.returncode == 0, result.stdout + result.stderr)
+        check(f"{label}: the rendered readiness probe passes", result.returncode == 0, result.stdout + result.stderr)
 
+    def stop(self):
+        self.server.terminate()
+        self.server.wait(timeout=30)
+
+
+def test_mariadb(mrgen, overlay, certificates, base):
+    resources = render(mrgen, overlay, "secure-db")
+    database = MariaDB(overlay, resources, certificates, base)
+    try:
+        if not database.ready:
+            return
         flags = registry_flags(resources)
         # go-sql-driver form user:password@tcp(host:port)/database?options (mysql/connect.go:59-72).
         match = re.fullmatch(r"([^:]+):([^@]*)@tcp\(([^:]+):(\d+)\)/([^?]+)(\?.*)?", flags["embedmd-database-dsn"])
@@ -332,8 +350,7 @@ def test_mariadb(mrgen, overlay, certificates, base):
         # plain connection under --require-secure-transport with error 1045.
         check(f"{overlay}: refused without TLS (--require-secure-transport)", plain.returncode != 0 and ("insecure transport" in plain.stderr or "1045" in plain.stderr), plain.stderr)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        database.stop()
 
 
 def certificates_in(base, namespace):
