@@ -357,6 +357,33 @@ enum Tree {
     #expect(checked >= 7)
   }
 
+  /// Both serving examples serve a model version that their seed Job registers.
+  @Test func servingExamplesNameAVersionTheSeedRegisters() throws {
+    func build(_ example: String) throws -> [Resource] {
+      var builder = Builder()
+      return try builder.build(Tree.root + "/examples/" + example).resources
+    }
+    func registered(_ resources: [Resource]) throws -> Set<String> {
+      let seed = resources.first { $0.gvk.kind == "ConfigMap" && $0.name.hasPrefix("model-registry-seed") }
+      let text = seed?.object["data"]?.mapping?.string("models.json") ?? "[]"
+      let models = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] ?? []
+      return Set(
+        models.flatMap { model in
+          (model["versions"] as? [[String: Any]] ?? []).map { "\(model["name"] ?? "")/\($0["name"] ?? "")" }
+        })
+    }
+    let kserve = try build("serve-registered-model")
+    let service = kserve.first { $0.gvk.kind == "InferenceService" }
+    let uri = service?.object["spec"]?.mapping?["predictor"]?.mapping?["model"]?.mapping?.string("storageUri") ?? ""
+    #expect(uri.hasPrefix("model-registry://"))
+    #expect(try registered(kserve).contains(String(uri.dropFirst("model-registry://".count))), "\(uri)")
+    let plain = try build("serve-without-kserve")
+    let parameters = plain.first { $0.gvk.kind == "ConfigMap" && $0.name.hasPrefix("model-download-parameters") }
+    let data = parameters?.object["data"]?.mapping
+    let version = "\(data?.string("MODEL_NAME") ?? "")/\(data?.string("MODEL_VERSION") ?? "")"
+    #expect(try registered(plain).contains(version), "\(version)")
+  }
+
   @Test func examplesMatchTheirGoldens() throws {
     let examples = try FileManager.default.contentsOfDirectory(atPath: Tree.root + "/examples").sorted()
     let goldens = try FileManager.default.contentsOfDirectory(atPath: Tree.root + "/Tests/mrgenTests/Fixtures/examples")
