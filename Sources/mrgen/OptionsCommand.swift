@@ -81,8 +81,7 @@ struct OptionsListing {
         lines.append(indent + "variants: " + variants.joined(separator: ", "))
       }
       if !option.companions.isEmpty {
-        lines.append(
-          indent + "with " + option.companions.map(\.option.value).joined(separator: ", ") + ": adds their pairing")
+        lines.append(indent + "companions with: " + option.companions.map(\.option.value).joined(separator: ", "))
       }
     }
     lines.append("")

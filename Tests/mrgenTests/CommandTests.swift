@@ -137,6 +137,10 @@ import Testing
         "  cert-manager  cert-manager Issuers and Certificates for the Secrets that secure-db and oauth read\n                requires one of: secure-db, oauth\n"
       ))
     #expect(run.stdout.contains("  istio        "))
+    #expect(
+      run.stdout.contains(
+        "                variants: mysql: options/mlflow/mysql, mariadb: options/mlflow/mysql, postgres: options/mlflow/postgres, external: options/mlflow\n                companions with: cert-manager, openshift, secure-db\n"
+      ))
     #expect(try Self.run(["options", "--resolve", "seed"]).stdout == "internal,seed\n")
   }
 
