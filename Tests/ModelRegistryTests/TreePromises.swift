@@ -77,6 +77,46 @@ extension RenderedTree {
         violations.append("\(resource.gvk.kind)/\(name) would be shared by registries in other namespaces")
       }
     }
+    violations += proxyAccessViolations
+    return violations
+  }
+
+  /// kube-rbac-proxy checks each request with the verb of its HTTP method on
+  /// the resource its config names: a Role in the render must grant every such
+  /// verb there, or writes through the proxy are refused to everyone it binds.
+  var proxyAccessViolations: [String] {
+    let verbs: Set<String> = ["get", "create", "update", "patch", "delete"]
+    var violations: [String] = []
+    let rules = resources.filter { $0.gvk.kind == "Role" }.flatMap { role in
+      (role.object["rules"]?.sequence?.items ?? []).compactMap(\.mapping)
+    }
+    func strings(_ rule: Mapping, _ key: String) -> Set<String> {
+      Set((rule[key]?.sequence?.items ?? []).compactMap { $0.scalar?.value })
+    }
+    for config in resources where config.gvk.kind == "ConfigMap" {
+      guard let text = config.object["data"]?.mapping?.string("config.yaml"),
+        let document = try? Parser().parse(text, file: config.name).first?.mapping,
+        let attributes = document["authorization"]?.mapping?["resourceAttributes"]?.mapping
+      else { continue }
+      if attributes["verb"] != nil {
+        violations.append("ConfigMap/\(config.name) fixes a verb, which kube-rbac-proxy v0.18.2 does not read")
+      }
+      let group = attributes.string("apiGroup") ?? ""
+      let resource = attributes.string("resource") ?? ""
+      let name = attributes.string("name") ?? ""
+      let granted = rules.filter {
+        strings($0, "apiGroups").contains(group) && strings($0, "resources").contains(resource)
+          && strings($0, "resourceNames").contains(name)
+      }.reduce(into: Set<String>()) { $0.formUnion(strings($1, "verbs")) }
+      if !verbs.isSubset(of: granted) {
+        violations.append(
+          "ConfigMap/\(config.name): no Role grants \(verbs.subtracting(granted).sorted()) on \(resource)/\(name) in '\(group)'"
+        )
+      }
+      if group.isEmpty {
+        violations.append("ConfigMap/\(config.name): the proxy checks a real resource, so its writers may change it")
+      }
+    }
     return violations
   }
 
