@@ -15,7 +15,8 @@ secure-db,mlflow`:
 - the client, through the Service's name as the proxy passes it on, logs a
   run with a parameter, a metric and an artifact, logs a model and registers
   it, reads both back, and the store's tables are in MLflow's own database;
-- a request with another Host header is refused (--allowed-hosts).
+- a request with another Host header is refused (--allowed-hosts), one for
+  localhost (kubectl port-forward) let in; the rendered exec probes pass.
 
 The proxy (kube-rbac-proxy) does not run here: it needs an API server.
 
@@ -141,6 +142,10 @@ def test_mlflow(mrgen, overlay, certificates, base):
         api = f"http://127.0.0.1:{port}/api/2.0/mlflow/experiments/search?max_results=1"
         db.check(f"{label}: a request for {SERVICE} is let in", request(api, f"{SERVICE}:8443") == 200)
         db.check(f"{label}: a request for another host is refused", request(api, "attacker.example:8443") == 403)
+        db.check(f"{label}: a request for localhost (kubectl port-forward) is let in", request(api, "localhost:8443") == 200)
+        for probe in ["startupProbe", "livenessProbe"]:
+            result = db.run(container[probe]["exec"]["command"])
+            db.check(f"{label}: the rendered {probe} passes against the server", result.returncode == 0, result.stderr[-500:])
 
         # MLflow's client, as a user behind the proxy would call it.
         client_script = os.path.join(base, "client.py")

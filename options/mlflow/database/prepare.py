@@ -15,6 +15,7 @@ import sys
 import time
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.engine import make_url
 
 # What may stand in a URI's password unquoted (RFC 3986 unreserved characters).
@@ -28,7 +29,8 @@ def fail(message):
 
 def connect(url, attempts=30):
     """The administrator's connection; the database may still be starting."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    # hide_parameters: an error's text never shows the password bound into a statement.
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True, hide_parameters=True)
     for attempt in range(attempts):
         try:
             return engine.connect()
@@ -76,15 +78,21 @@ def main():
         password=os.environ["DATABASE_ADMIN_PASSWORD"],
         database=os.environ["DATABASE_ADMIN_DATABASE"],
     )
+    if url.username == admin.username:
+        fail(f"MLflow's user may not be the administrator '{admin.username}', whose password this would change")
     backend = url.get_backend_name()
     with connect(admin) as connection:
         quote = connection.dialect.identifier_preparer.quote
-        if backend == "postgresql":
-            prepare_postgres(connection, quote, url.database, url.username, password)
-        elif backend == "mysql":
-            prepare_mysql(connection, quote, url.database, url.username, password)
-        else:
-            fail(f"no preparation for a {backend} store")
+        try:
+            if backend == "postgresql":
+                prepare_postgres(connection, quote, url.database, url.username, password)
+            elif backend == "mysql":
+                prepare_mysql(connection, quote, url.database, url.username, password)
+            else:
+                fail(f"no preparation for a {backend} store")
+        except SQLAlchemyError as error:
+            # The driver's message only: the statement and its parameters stay out of the log.
+            fail(str(getattr(error, "orig", error)).splitlines()[0])
 
 
 if __name__ == "__main__":
