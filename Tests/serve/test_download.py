@@ -193,15 +193,16 @@ def main():
         wait_command = [wait_mounts.rewrite(word) for word in wait["command"]]
 
         def waits(seconds):
+            """The init container's exit status, or None while it still waits."""
             process = subprocess.Popen(wait_command, env=dict(os.environ, **wait_env), stdout=subprocess.DEVNULL)
             try:
-                process.wait(timeout=seconds)
-                return False
+                return process.wait(timeout=seconds)
             except subprocess.TimeoutExpired:
                 process.kill()
-                return True
+                process.wait()
+                return None
 
-        db.check("the server's init container starts it once the version is there", not waits(5))
+        db.check("the server's init container starts it once the version is there", waits(5) == 0)
 
         for version, reason, needle in [("no-such-version", "a version that does not exist", "has no version named"),
                                         ("hostile", "an object key that would leave the folder", "does not name a file inside")]:
@@ -223,7 +224,7 @@ def main():
                  replaced.returncode == 0 and now.get("weights.safetensors") == NEXT["granite-next/weights.safetensors"]
                  and "config.json" in now and not any(name.startswith("model-0000") for name in now)
                  and now[".mrgen-model"].startswith(f"{model_name}/next\n".encode()), replaced.stderr + str(sorted(now)))
-        db.check("the server's init container waits while the folder holds another version", waits(3))
+        db.check("the server's init container waits while the folder holds another version", waits(3) is None)
         db.check("every registry request is one the OpenAPI spec allows", test_seed.FakeRegistry.problems == [], test_seed.FakeRegistry.problems)
         db.check("the store refused the wrong secret's one request only", len(FakeS3.refused) == 1, FakeS3.refused)
     finally:
