@@ -78,12 +78,13 @@ public struct Catalog: Sendable {
   {
     let fallbackName = Path.relative(directory, from: Path.join(directory, "..")).replacingOccurrences(
       of: "/", with: "-")
-    let variants = try pairs(kustomization, CatalogKey.variants, of: "database").map {
-      (database: $0.key.value, directory: Path.join(directory, $0.directory))
-    }
-    for (item, variant) in zip(try pairs(kustomization, CatalogKey.variants, of: "database"), variants)
-    where !isDirectory(variant.directory) {
-      throw Diagnostic(item.key.mark, "directory '\(item.directory)' for database '\(item.key.value)' does not exist")
+    var variants: [(database: String, directory: String)] = []
+    for item in try pairs(kustomization, CatalogKey.variants, of: "database") {
+      let variant = Path.join(directory, item.directory)
+      guard isDirectory(variant) else {
+        throw Diagnostic(item.key.mark, "directory '\(item.directory)' for database '\(item.key.value)' does not exist")
+      }
+      variants.append((item.key.value, variant))
     }
     let companions = try pairs(kustomization, CatalogKey.companions, of: "option")
     for companion in companions {
