@@ -366,18 +366,33 @@ def certificates_in(base, namespace):
     return secrets
 
 
+def with_hosts(script, names):
+    """Runs `script` with this process's arguments again in a private mount
+    namespace whose /etc/hosts maps `names` to 127.0.0.1, and exits with its
+    status; returns at once when already there."""
+    if os.environ.get("MRGEN_TEST_HOSTS") == "1":
+        return
+    hosts = tempfile.NamedTemporaryFile("w", delete=False, suffix=".hosts")
+    hosts.write(open("/etc/hosts").read() + f"\n127.0.0.1 {' '.join(names)}\n")
+    hosts.close()
+    os.chmod(hosts.name, 0o644)
+    arguments = " ".join([os.path.abspath(script)] + [os.path.abspath(sys.argv[1])] + sys.argv[2:])
+    command = f"mount --bind {hosts.name} /etc/hosts && exec {sys.executable} {arguments}"
+    status = subprocess.run(["unshare", "-m", "sh", "-c", command], env=dict(os.environ, MRGEN_TEST_HOSTS="1")).returncode
+    os.unlink(hosts.name)
+    sys.exit(status)
+
+
+def finish():
+    """Prints the tally and exits, failing if any check failed."""
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(0 if passed == len(results) else 1)
+
+
 def main():
     mrgen = os.path.abspath(sys.argv[1])
-    if os.environ.get("MRGEN_TEST_HOSTS") != "1":
-        # A private mount namespace in which model-registry-db is 127.0.0.1.
-        hosts = tempfile.NamedTemporaryFile("w", delete=False, suffix=".hosts")
-        hosts.write(open("/etc/hosts").read() + f"\n127.0.0.1 {HOST} model-catalog-postgres\n")
-        hosts.close()
-        os.chmod(hosts.name, 0o644)
-        command = f"mount --bind {hosts.name} /etc/hosts && exec {sys.executable} {os.path.abspath(__file__)} {mrgen}"
-        status = subprocess.run(["unshare", "-m", "sh", "-c", command], env=dict(os.environ, MRGEN_TEST_HOSTS="1")).returncode
-        os.unlink(hosts.name)
-        sys.exit(status)
+    with_hosts(__file__, [HOST, "model-catalog-postgres"])
     for overlay in ["postgres", "mariadb", "mysql", "catalog"]:
         base = tempfile.mkdtemp(prefix=f"mrgen-{overlay}-")
         os.chmod(base, 0o755)
@@ -391,9 +406,7 @@ def main():
                 test_mariadb(mrgen, overlay, certificates, base)
         finally:
             shutil.rmtree(base, ignore_errors=True)
-    passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed")
-    sys.exit(0 if passed == len(results) else 1)
+    finish()
 
 
 if __name__ == "__main__":

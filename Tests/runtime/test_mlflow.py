@@ -25,12 +25,10 @@ Usage: python3 Tests/runtime/test_mlflow.py MRGEN [postgres|mariadb...]   (as ro
 
 import base64
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 
@@ -216,16 +214,7 @@ print(" ".join(sorted(inspect(create_engine(sys.argv[1])).get_table_names())))
 
 def main():
     mrgen = os.path.abspath(sys.argv[1])
-    if os.environ.get("MRGEN_TEST_HOSTS") != "1":
-        # A private mount namespace in which the Services' names are 127.0.0.1.
-        hosts = tempfile.NamedTemporaryFile("w", delete=False, suffix=".hosts")
-        hosts.write(open("/etc/hosts").read() + f"\n127.0.0.1 {db.HOST} {SERVICE}\n")
-        hosts.close()
-        os.chmod(hosts.name, 0o644)
-        command = f"mount --bind {hosts.name} /etc/hosts && exec {sys.executable} {' '.join([os.path.abspath(__file__), mrgen] + sys.argv[2:])}"
-        status = subprocess.run(["unshare", "-m", "sh", "-c", command], env=dict(os.environ, MRGEN_TEST_HOSTS="1")).returncode
-        os.unlink(hosts.name)
-        sys.exit(status)
+    db.with_hosts(__file__, [db.HOST, SERVICE])
     for overlay in sys.argv[2:] or ["postgres", "mariadb"]:
         base = tempfile.mkdtemp(prefix=f"mrgen-mlflow-{overlay}-")
         os.chmod(base, 0o755)
@@ -236,9 +225,7 @@ def main():
             test_mlflow(mrgen, overlay, db.certificates_in(base, NAMESPACE), base)
         finally:
             shutil.rmtree(base, ignore_errors=True)
-    passed = sum(db.results)
-    print(f"{passed} passed, {len(db.results) - passed} failed")
-    sys.exit(0 if passed == len(db.results) else 1)
+    db.finish()
 
 
 if __name__ == "__main__":

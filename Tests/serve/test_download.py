@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
@@ -231,9 +230,7 @@ def main():
         registry.shutdown()
         s3.shutdown()
         shutil.rmtree(base, ignore_errors=True)
-    passed = sum(db.results)
-    print(f"{passed} passed, {len(db.results) - passed} failed")
-    sys.exit(0 if passed == len(db.results) else 1)
+    db.finish()
 
 
 if __name__ == "__main__":
