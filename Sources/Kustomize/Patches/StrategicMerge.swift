@@ -171,7 +171,15 @@ public struct StrategicMergePatch: Sendable {
         merged.append(.mapping(result))
       }
     }
+    // `$patch: delete` on an item without a value for the key deletes every
+    // item of the resource that has the key at all (kustomize matches the
+    // empty value as "the field is there"); items the patch merges stay.
+    let deletesEveryKeyed = patch.items.contains { item in
+      guard case .mapping(let patchItem) = item else { return false }
+      return directive(of: patchItem) == "delete" && (keyValue(item) ?? "").isEmpty
+    }
     for (index, item) in dest.items.enumerated() where !used.contains(index) {
+      if deletesEveryKeyed, item.mapping?[key] != nil { continue }
       if case .mapping(let map) = item { dropEmptyValues(map, except: nil, schema: field?.schema) }
       merged.append(item)
     }
