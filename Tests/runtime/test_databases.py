@@ -57,27 +57,35 @@ def find(resources, kind, name):
     raise SystemExit(f"{kind}/{name} is not in the render")
 
 
-def environment(resources, container):
-    """The container's variables as Kubernetes sets them, Secrets decoded."""
+def environment(resources, container, mounts=None, namespace="model-registry"):
+    """The container's variables as the kubelet sets them, Secrets decoded:
+    envFrom first, then env in order, each value's $(NAME) expanded from those
+    before it; with `mounts`, paths under the container's mounts point at the
+    folders here."""
     env = {}
+
+    def decoded(secret):
+        return {key: base64.b64decode(value).decode() for key, value in secret.get("data", {}).items()}
+
     for item in container.get("envFrom", []):
         if "secretRef" in item:
-            secret = find(resources, "Secret", item["secretRef"]["name"])
-            env.update({key: base64.b64decode(value).decode() for key, value in secret["data"].items()})
+            env.update(decoded(find(resources, "Secret", item["secretRef"]["name"])))
         elif "configMapRef" in item:
             env.update(find(resources, "ConfigMap", item["configMapRef"]["name"])["data"])
     for item in container.get("env", []):
         if "value" in item:
-            env[item["name"]] = item["value"]
-            continue
-        source = item["valueFrom"]
-        if "configMapKeyRef" in source:
-            ref = source["configMapKeyRef"]
-            env[item["name"]] = find(resources, "ConfigMap", ref["name"])["data"][ref["key"]]
-        elif "secretKeyRef" in source:
-            ref = source["secretKeyRef"]
-            secret = find(resources, "Secret", ref["name"])
-            env[item["name"]] = base64.b64decode(secret["data"][ref["key"]]).decode()
+            value = expand(item["value"], env)
+        else:
+            source = item["valueFrom"]
+            if "fieldRef" in source:
+                value = {"metadata.namespace": namespace}[source["fieldRef"]["fieldPath"]]
+            elif "configMapKeyRef" in source:
+                ref = source["configMapKeyRef"]
+                value = find(resources, "ConfigMap", ref["name"])["data"][ref["key"]]
+            else:
+                ref = source["secretKeyRef"]
+                value = decoded(find(resources, "Secret", ref["name"]))[ref["key"]]
+        env[item["name"]] = mounts.rewrite(value) if mounts else value
     return env
 
 

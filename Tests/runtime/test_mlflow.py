@@ -23,7 +23,6 @@ The proxy (kube-rbac-proxy) does not run here: it needs an API server.
 Usage: python3 Tests/runtime/test_mlflow.py MRGEN [postgres|mariadb...]   (as root; prints N passed, N failed)
 """
 
-import base64
 import os
 import shutil
 import subprocess
@@ -37,37 +36,6 @@ import test_databases as db  # noqa: E402
 
 SERVICE = "mlflow.model-registry.svc"
 NAMESPACE = "model-registry"
-
-
-def kubelet_environment(resources, container, mounts):
-    """The container's variables as the kubelet sets them: envFrom first, then
-    env in order, each value's $(NAME) expanded from those before it; paths
-    under the container's mounts point at the folders here."""
-    env = {}
-
-    def decoded(secret):
-        return {key: base64.b64decode(value).decode() for key, value in secret.get("data", {}).items()}
-
-    for item in container.get("envFrom", []):
-        if "secretRef" in item:
-            env.update(decoded(db.find(resources, "Secret", item["secretRef"]["name"])))
-        else:
-            env.update(db.find(resources, "ConfigMap", item["configMapRef"]["name"])["data"])
-    for item in container.get("env", []):
-        if "value" in item:
-            value = db.expand(item["value"], env)
-        else:
-            source = item["valueFrom"]
-            if "fieldRef" in source:
-                value = {"metadata.namespace": NAMESPACE}[source["fieldRef"]["fieldPath"]]
-            elif "configMapKeyRef" in source:
-                ref = source["configMapKeyRef"]
-                value = db.find(resources, "ConfigMap", ref["name"])["data"][ref["key"]]
-            else:
-                ref = source["secretKeyRef"]
-                value = decoded(db.find(resources, "Secret", ref["name"]))[ref["key"]]
-        env[item["name"]] = mounts.rewrite(value)
-    return env
 
 
 def request(url, host):
@@ -106,7 +74,7 @@ def test_mlflow(mrgen, overlay, certificates, base):
         # The init container, twice: the second run must find everything in place.
         prepare = next(container for container in pod["initContainers"] if container["name"] == "prepare")
         mounts = db.Mounts(os.path.join(base, "prepare"), resources, pod, prepare, certificates, root)
-        env = kubelet_environment(resources, prepare, mounts)
+        env = db.environment(resources, prepare, mounts, NAMESPACE)
         command = [mounts.rewrite(db.expand(word, env)) for word in prepare["command"] + prepare.get("args", [])]
         for attempt in ["creates", "finds"]:
             result = db.run(command, env=dict(os.environ, **env))
@@ -120,7 +88,7 @@ def test_mlflow(mrgen, overlay, certificates, base):
         # The server, with the rendered command line.
         container = next(container for container in pod["containers"] if container["name"] == "mlflow")
         mounts = db.Mounts(os.path.join(base, "mlflow"), resources, pod, container, certificates, root)
-        env = kubelet_environment(resources, container, mounts)
+        env = db.environment(resources, container, mounts, NAMESPACE)
         db.check(f"{label}: telemetry and job execution are off",
                  env.get("MLFLOW_DISABLE_TELEMETRY") == "true" and env.get("MLFLOW_SERVER_ENABLE_JOB_EXECUTION") == "false", env)
         command = [mounts.rewrite(db.expand(word, env)) for word in container["command"] + container.get("args", [])]

@@ -42,7 +42,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Tests/seed"))
 sys.path.insert(0, str(ROOT / "Tests/runtime"))
 import test_databases as db  # noqa: E402
-import test_mlflow  # noqa: E402
 import test_seed  # noqa: E402
 
 KEY, SECRET, REGION = "AKIAMRGENTEST", "mrgen-test-secret-value", "eu-west-1"
@@ -152,10 +151,9 @@ def main():
                            {"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_DEFAULT_REGION": REGION,
                             "AWS_ENDPOINT_URL": f"http://127.0.0.1:{s3.server_port}"}.items()}}
         mounts = db.Mounts(base, resources + [secret], job["spec"], container, {}, (0, 0))
-        env = test_mlflow.kubelet_environment(resources + [secret], container, mounts)
+        env = db.environment(resources + [secret], container, mounts)
+        db.check("the Job reaches the registry through the internal Service", env["REGISTRY_URL"] == "http://model-registry-internal:8080")
         env["REGISTRY_URL"] = f"http://127.0.0.1:{registry.server_port}"
-        db.check("the Job reaches the registry through the internal Service",
-                 test_mlflow.kubelet_environment(resources + [secret], container, mounts)["REGISTRY_URL"] == "http://model-registry-internal:8080")
         command = [mounts.rewrite(word) for word in container["command"]]
         target = pathlib.Path(mounts.local(env["TARGET"]))
         models_folder = target.parent
@@ -188,7 +186,7 @@ def main():
         serving = db.find(resources, "Deployment", "model-serving")["spec"]["template"]["spec"]
         wait = serving["initContainers"][0]
         wait_mounts = db.Mounts(base, resources, serving, wait, {}, (0, 0))
-        wait_env = test_mlflow.kubelet_environment(resources, wait, wait_mounts)
+        wait_env = db.environment(resources, wait, wait_mounts)
         wait_command = [wait_mounts.rewrite(word) for word in wait["command"]]
 
         def waits(seconds):
